@@ -1,0 +1,3 @@
+from skm.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""Writes for agencies, units and services. Every write goes through these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from skm.org.models import Agency, Service, Unit
+
+
+def unique_slug(base: str, exists: Callable[[str], bool], *, max_length: int = 80) -> str:
+    """A slug from ``base`` that ``exists`` does not know yet ("x", "x-2", "x-3", ...)."""
+    root = slugify(base)[:max_length].strip("-") or "x"
+    candidate, n = root, 1
+    while exists(candidate):
+        n += 1
+        suffix = f"-{n}"
+        candidate = root[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+@transaction.atomic
+def agency_create(*, name: str, city: str = "", slug: str | None = None) -> Agency:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The agency needs a name."))
+    slug = slug or unique_slug(name, lambda s: Agency.objects.filter(slug=s).exists())
+    return Agency.objects.create(name=name, city=city.strip(), slug=slug)
+
+
+@transaction.atomic
+def unit_create(
+    *, agency: Agency, name: str, parent: Unit | None = None, slug: str | None = None
+) -> Unit:
+    """Create a unit under ``parent`` (or as a root of the agency's tree).
+
+    Unit slugs appear in public URLs (/s/<slug>/) and must be unique nationally; a name
+    already taken elsewhere gets the agency's city or name appended.
+    """
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The unit needs a name."))
+    if parent is not None and parent.agency_id != agency.id:
+        raise ValidationError(_("A unit must belong to the same agency as its parent unit."))
+    if slug is None:
+
+        def taken(s: str) -> bool:
+            return Unit.objects.filter(slug=s).exists()
+
+        slug = slugify(name)[:120]
+        if not slug or taken(slug):
+            slug = unique_slug(f"{name} {agency.city or agency.name}", taken, max_length=120)
+    unit = Unit.objects.create(
+        agency=agency,
+        parent=parent,
+        name=name,
+        slug=slug,
+        path="",
+        depth=0 if parent is None else parent.depth + 1,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def service_create(*, unit: Unit, name: str, slug: str | None = None) -> Service:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The service needs a name."))
+    slug = slug or unique_slug(
+        name, lambda s: Service.objects.filter(unit=unit, slug=s).exists(), max_length=120
+    )
+    return Service.objects.create(unit=unit, name=name, slug=slug)
+
+
+@transaction.atomic
+def unit_rebuild_paths(*, agency: Agency) -> None:
+    """Recompute path and depth of every unit of the agency from the parent links.
+
+    Used after edits that may move a subtree (the back office). A cycle is refused.
+    """
+    units = list(Unit.objects.filter(agency=agency).select_for_update())
+    by_parent: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    seen: set[int] = set()
+    stack: list[tuple[Unit, str, int]] = [(u, "/", 0) for u in by_parent.get(None, [])]
+    while stack:
+        unit, prefix, depth = stack.pop()
+        seen.add(unit.pk)
+        path = f"{prefix}{unit.pk}/"
+        if unit.path != path or unit.depth != depth:
+            unit.path, unit.depth = path, depth
+            unit.save(update_fields=["path", "depth"])
+        stack.extend((child, path, depth + 1) for child in by_parent.get(unit.pk, []))
+    if len(seen) != len(units):
+        raise ValidationError(_("A unit cannot be placed below itself."))

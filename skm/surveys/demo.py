@@ -1,0 +1,265 @@
+"""Demo data built on the Laporan Tindak Lanjut of Dinas Dukcapil Kota Pekalongan 2025.
+
+Semester I 2025 of the Dinas reproduces the seed report's Tabel 1 exactly: its per-element
+answer counts are constructed (skm.method.construct) so that every element prints the
+seed's score, hence IKM 93.40 A and priorities U3, U7, U9. Everything else is generated
+from a fixed random seed, so the demo is the same on every machine, and loading it twice
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from skm.method.construct import counts_for_scores
+from skm.org.models import Agency, Service, Unit
+from skm.org.services import agency_create, service_create, unit_create
+from skm.surveys.models import Answer, Period, QuestionnaireElement, Response
+from skm.surveys.services import default_questionnaire, period_create
+
+SEED_SCORES = ("91.83", "92.32", "91.02", "99.80", "91.91", "92.89", "91.26", "98.01", "91.54")
+# The smallest respondent count >= the Krejcie-Morgan sample of the demo population at
+# which every seed score is reachable; found by demo_respondents() and pinned here.
+SEED_POPULATION = 24_000
+
+AGENCY = "Pemerintah Kota Pekalongan"
+DUKCAPIL = "Dinas Kependudukan dan Pencatatan Sipil"
+DUKCAPIL_SERVICES = (
+    "KTP-el",
+    "Kartu Keluarga",
+    "Akta Kelahiran",
+    "Akta Kematian",
+    "Pindah Datang",
+    "Kartu Identitas Anak (KIA)",
+    "Akta Perkawinan",
+)
+DINKES = "Dinas Kesehatan"
+PUSKESMAS = ("Puskesmas Kramatsari", "Puskesmas Bendan")
+PUSKESMAS_SERVICES = ("Pemeriksaan Umum", "Kesehatan Ibu dan Anak", "Gigi dan Mulut", "Imunisasi")
+
+SUGGESTIONS = (
+    "Pelayanan dimulai tepat waktu sesuai jam buka.",
+    "Antrean terlalu lama, mohon ditambah loket.",
+    "Petugas ramah dan membantu, terima kasih.",
+    "Mohon petugas lebih sopan ketika menjelaskan persyaratan.",
+    "Ruang tunggu panas, perlu tambahan kipas atau AC.",
+    "Kursi ruang tunggu kurang, banyak yang berdiri.",
+    "Prosesnya cepat, semoga dipertahankan.",
+    "Informasi persyaratan di papan pengumuman kurang jelas.",
+    "Toilet perlu dibersihkan lebih sering.",
+    "Mohon ada layanan jemput bola untuk lansia.",
+    "Parkir motor sempit.",
+    "Website pendaftaran online sering tidak bisa diakses.",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    agency: Agency
+    created: bool
+
+
+def demo_respondents() -> tuple[int, list[tuple[int, int, int, int]]]:
+    """Respondent count and per-element answer counts reproducing the seed's Tabel 1.
+
+    The count is at least the Krejcie-Morgan sample for the demo population, so that the
+    demo period reaches its sample as a real report would.
+    """
+    from skm.method import required_sample
+
+    n = required_sample(SEED_POPULATION)
+    while True:
+        try:
+            return counts_for_scores(SEED_SCORES, n)
+        except ValueError:
+            n += 1
+
+
+def _vectors_from_counts(
+    counts: Sequence[tuple[int, int, int, int]], n: int, rng: random.Random
+) -> list[tuple[int, ...]]:
+    columns = []
+    for c in counts:
+        column = [score for score, k in zip((1, 2, 3, 4), c, strict=True) for _ in range(k)]
+        column.extend([0] * (n - len(column)))  # 0 = no answer (not used by the seed data)
+        rng.shuffle(column)
+        columns.append(column)
+    return [tuple(col[j] for col in columns) for j in range(n)]
+
+
+def _vectors_from_means(
+    means: Sequence[float], n: int, rng: random.Random
+) -> list[tuple[int, ...]]:
+    """Answer vectors whose per-element average is near ``means`` (1..4 scale)."""
+    out = []
+    for _ in range(n):
+        mood = rng.gauss(0, 0.25)  # a respondent who is pleased tends to be so everywhere
+        row = []
+        for mean in means:
+            target = min(4.0, max(1.0, mean + mood))
+            low = int(target) if target < 4 else 3
+            row.append(low + (1 if rng.random() < target - low else 0))
+        out.append(tuple(row))
+    return out
+
+
+def _profile(rng: random.Random) -> dict:
+    occupation = rng.choices(
+        ["PNS", "TNI", "POLRI", "SWASTA", "WIRAUSAHA", "LAINNYA"], [12, 2, 2, 38, 26, 20]
+    )[0]
+    return {
+        "gender": rng.choice("LP"),
+        "age": max(17, min(80, int(rng.gauss(38, 12)))),
+        "education": rng.choices(
+            ["SD", "SMP", "SMA", "D1_D3", "D4_S1", "S2", "S3"], [8, 14, 42, 10, 22, 3, 1]
+        )[0],
+        "occupation": occupation,
+        "occupation_other": rng.choice(["Pelajar/Mahasiswa", "Ibu rumah tangga", "Petani", ""])
+        if occupation == "LAINNYA"
+        else "",
+    }
+
+
+def _store(
+    *,
+    period: Period,
+    unit: Unit,
+    services: Sequence[Service],
+    vectors: Sequence[tuple[int, ...]],
+    rng: random.Random,
+) -> None:
+    elements = list(QuestionnaireElement.objects.filter(questionnaire=period.questionnaire))
+    elements.sort(key=lambda e: e.position)
+    days = (period.end_date - period.start_date).days + 1
+    channels = ["online", "online", "kiosk", "paper"]
+    responses = []
+    for _ in vectors:
+        day = period.start_date + dt.timedelta(days=rng.randrange(days))
+        moment = dt.datetime.combine(day, dt.time(8, 0)) + dt.timedelta(
+            minutes=rng.randrange(7 * 60)
+        )
+        responses.append(
+            Response(
+                period=period,
+                unit=unit,
+                service=rng.choice(services) if services else None,
+                channel=rng.choice(channels),
+                submitted_at=timezone.make_aware(moment),
+                suggestion=rng.choice(SUGGESTIONS) if rng.random() < 0.18 else "",
+                **_profile(rng),
+            )
+        )
+    created = Response.objects.bulk_create(responses, batch_size=1000)
+    Answer.objects.bulk_create(
+        (
+            Answer(response_id=r.pk, element_id=elements[i].pk, value=v)
+            for r, vector in zip(created, vectors, strict=True)
+            for i, v in enumerate(vector)
+            if v
+        ),
+        batch_size=5000,
+    )
+
+
+def _unit(agency: Agency, name: str, parent: Unit | None = None) -> Unit:
+    found = Unit.objects.filter(agency=agency, parent=parent, name=name).first()
+    return found or unit_create(agency=agency, name=name, parent=parent)
+
+
+def _services(unit: Unit, names: Sequence[str]) -> list[Service]:
+    out = []
+    for name in names:
+        found = Service.objects.filter(unit=unit, name=name).first()
+        out.append(found or service_create(unit=unit, name=name))
+    return out
+
+
+def _period(unit: Unit, name: str, start: dt.date, end: dt.date, **extra) -> tuple[Period, bool]:
+    found = Period.objects.filter(unit=unit, name=name).first()
+    if found:
+        return found, False
+    return (
+        period_create(
+            unit=unit,
+            name=name,
+            kind=Period.Kind.SEMESTER,
+            start_date=start,
+            end_date=end,
+            questionnaire=default_questionnaire(),
+            **extra,
+        ),
+        True,
+    )
+
+
+@transaction.atomic
+def demo_load() -> DemoSummary:
+    """Create the demo organisation and its survey data; a second call changes nothing."""
+    agency = Agency.objects.filter(name=AGENCY).first()
+    created = agency is None
+    if agency is None:
+        agency = agency_create(name=AGENCY, city="Kota Pekalongan", slug="pemkot-pekalongan")
+
+    dukcapil = _unit(agency, DUKCAPIL)
+    dukcapil_services = _services(dukcapil, DUKCAPIL_SERVICES)
+
+    earlier, new = _period(
+        dukcapil,
+        "Semester II 2024",
+        dt.date(2024, 7, 1),
+        dt.date(2024, 12, 31),
+        population=22_500,
+        status=Period.Status.CLOSED,
+    )
+    if new:
+        rng = random.Random(202402)
+        means = (3.62, 3.66, 3.52, 3.99, 3.64, 3.70, 3.58, 3.90, 3.55)
+        vectors = _vectors_from_means(means, 372, rng)
+        _store(period=earlier, unit=dukcapil, services=dukcapil_services, vectors=vectors, rng=rng)
+
+    seed_period, new = _period(
+        dukcapil,
+        "Semester I 2025",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 6, 30),
+        population=SEED_POPULATION,
+        status=Period.Status.CLOSED,
+    )
+    if new:
+        rng = random.Random(202501)
+        n, counts = demo_respondents()
+        vectors = _vectors_from_counts(counts, n, rng)
+        _store(
+            period=seed_period, unit=dukcapil, services=dukcapil_services, vectors=vectors, rng=rng
+        )
+
+    dinkes = _unit(agency, DINKES)
+    dinkes_period, new = _period(
+        dinkes,
+        "Semester I 2025",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 6, 30),
+        population=61_000,
+        status=Period.Status.CLOSED,
+    )
+    profiles = {
+        # Kramatsari does well; Bendan's waiting time grades C, so it becomes a priority
+        # beyond the three lowest.
+        PUSKESMAS[0]: ((3.55, 3.60, 3.40, 3.95, 3.58, 3.66, 3.61, 3.40, 3.45), 221),
+        PUSKESMAS[1]: ((3.30, 3.25, 2.85, 3.90, 3.32, 3.40, 3.20, 3.10, 3.05), 198),
+    }
+    for i, name in enumerate(PUSKESMAS):
+        puskesmas = _unit(agency, name, parent=dinkes)
+        services = _services(puskesmas, PUSKESMAS_SERVICES)
+        if new:
+            rng = random.Random(2025100 + i)
+            means, n = profiles[name]
+            vectors = _vectors_from_means(means, n, rng)
+            _store(period=dinkes_period, unit=puskesmas, services=services, vectors=vectors, rng=rng)
+    return DemoSummary(agency=agency, created=created)

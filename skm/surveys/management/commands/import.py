@@ -1,0 +1,70 @@
+"""`skm import`: load a response file into a period, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+
+from skm.surveys.management.commands._common import fail, resolve
+from skm.surveys.services import ImportRefused, responses_import
+
+
+class Command(BaseCommand):
+    help = _("Import a CSV/XLSX response file into a unit's period (all or nothing).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help=_("CSV or XLSX file"))
+        parser.add_argument("--unit", required=True, help=_("unit slug or exact name"))
+        parser.add_argument("--period", required=True, help=_("period slug or exact name"))
+        parser.add_argument("--service", help=_("service for every row (slug or name)"))
+        parser.add_argument("--sheet", help=_("XLSX sheet name (default: the first)"))
+        parser.add_argument("--dry-run", action="store_true", help=_("check only, store nothing"))
+        parser.add_argument("--force", action="store_true", help=_("load a file again"))
+
+    def handle(self, *args, **opts) -> None:
+        unit, period, service = resolve(self, opts["unit"], opts["period"], opts["service"])
+        path = Path(opts["file"])
+        show_progress = sys.stderr.isatty()
+
+        def progress(done: int) -> None:
+            if show_progress:
+                sys.stderr.write("\r" + _("%(n)s responses read") % {"n": f"{done:,}"})
+                sys.stderr.flush()
+
+        try:
+            result = responses_import(
+                period=period,
+                unit=unit,
+                path=path,
+                service=service,
+                sheet=opts["sheet"],
+                dry_run=opts["dry_run"],
+                force=opts["force"],
+                progress=progress,
+            )
+        except ImportRefused as refused:
+            if show_progress:
+                sys.stderr.write("\n")
+            lines = list(refused.problems)
+            if refused.count > len(refused.problems):
+                lines.append(
+                    _("... and %(n)s more problems") % {"n": refused.count - len(refused.problems)}
+                )
+            lines.append(_("Nothing was imported."))
+            fail(self, lines)
+        if show_progress:
+            sys.stderr.write("\n")
+        if result.dry_run:
+            self.stdout.write(
+                _("Check passed: %(n)s responses would be imported into %(unit)s, %(period)s "
+                  "(nothing stored).")
+                % {"n": result.rows, "unit": unit.name, "period": period.name}
+            )
+        else:
+            self.stdout.write(
+                _("Imported %(n)s responses into %(unit)s, %(period)s.")
+                % {"n": result.rows, "unit": unit.name, "period": period.name}
+            )

@@ -1,0 +1,280 @@
+"""Periods, questionnaires (versioned data), responses and their answers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from skm.method.profile import EDUCATIONS, GENDERS, OCCUPATIONS
+from skm.org.models import Agency, Service, TimeStampedModel, Unit
+
+# The base-5 pattern code (skm.method.Tally.from_codes) must fit a 64-bit integer.
+MAX_ELEMENTS = 20
+
+
+class Questionnaire(TimeStampedModel):
+    """A version of the questionnaire: which elements, in which order, with which weights.
+
+    Agency-less questionnaires are the national default (the nine elements of Permen PANRB
+    14/2017). A version that has answers is frozen: change means a new version.
+    """
+
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaires",
+        verbose_name=_("agency"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["name", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "name", "version"], name="questionnaire_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def is_locked(self) -> bool:
+        return Answer.objects.filter(element__questionnaire=self).exists()
+
+
+class QuestionnaireElement(models.Model):
+    """One element (unsur) as asked in a questionnaire version."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="elements",
+        verbose_name=_("questionnaire"),
+    )
+    code = models.CharField(_("code"), max_length=8)
+    name = models.CharField(_("name"), max_length=200)
+    question = models.TextField(_("question"))
+    label_1 = models.CharField(_("label for score 1"), max_length=120)
+    label_2 = models.CharField(_("label for score 2"), max_length=120)
+    label_3 = models.CharField(_("label for score 3"), max_length=120)
+    label_4 = models.CharField(_("label for score 4"), max_length=120)
+    weight = models.DecimalField(
+        _("custom weight"),
+        max_digits=7,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Used only by periods with the custom weighting; weights must sum to 1."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("questionnaire element")
+        verbose_name_plural = _("questionnaire elements")
+        ordering = ["questionnaire", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "code"], name="element_code_unique_in_questionnaire"
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire", "position"],
+                name="element_position_unique_in_questionnaire",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__lt=MAX_ELEMENTS), name="element_position_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | (Q(weight__gt=0) & Q(weight__lte=1)),
+                name="element_weight_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Period(TimeStampedModel):
+    """A survey period of a unit, e.g. "Semester I 2025".
+
+    A period covers its unit and every unit below it, so that a Dinas can run one
+    period for all its UPT. Population is the number of service users in the period,
+    for the Krejcie-Morgan sample.
+    """
+
+    class Kind(models.TextChoices):
+        QUARTER = "triwulan", _("Quarter (triwulan)")
+        SEMESTER = "semester", _("Semester")
+        YEAR = "tahun", _("Year")
+        OTHER = "lainnya", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class Weighting(models.TextChoices):
+        EXACT = "exact", _("Exact (1/number of elements)")
+        W0111 = "0.111", _("0.111 per element (common Excel sheet)")
+        W011 = "0.11", _("0.11 per element (as printed in the regulation)")
+        CUSTOM = "custom", _("Custom weights of the questionnaire")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="periods", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    weighting = models.CharField(
+        _("weighting"), max_length=10, choices=Weighting.choices, default=Weighting.EXACT
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="periods",
+        verbose_name=_("questionnaire"),
+    )
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["unit", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "slug"], name="period_slug_unique_in_unit"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="period_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population__gt=0),
+                name="period_population_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class ImportBatch(models.Model):
+    """One response file loaded by `skm import`; the checksum refuses loading it twice."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, verbose_name=_("period"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("unit"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(_("responses"))
+    forced = models.BooleanField(_("loaded again on purpose"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Response(models.Model):
+    """One anonymous respondent's questionnaire. No name, NIK, phone or address, ever."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online form")
+        KIOSK = "kiosk", _("Kiosk")
+        PAPER = "paper", _("Paper")
+        IMPORT = "import", _("Imported file")
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="responses", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="responses", verbose_name=_("unit")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("service"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    gender = models.CharField(_("sex"), max_length=1, choices=GENDERS, blank=True)
+    age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
+    education = models.CharField(
+        _("education"), max_length=8, choices=EDUCATIONS, blank=True
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=12, choices=OCCUPATIONS, blank=True
+    )
+    occupation_other = models.CharField(_("other occupation"), max_length=120, blank=True)
+    suggestion = models.TextField(_("suggestion"), blank=True, max_length=2000)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("import"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["period", "unit"], name="response_period_unit"),
+            models.Index(fields=["unit", "submitted_at"], name="response_unit_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age__isnull=True) | (Q(age__gte=10) & Q(age__lte=120)),
+                name="response_age_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.submitted_at:%Y-%m-%d}"
+
+
+class Answer(models.Model):
+    """A score 1..4 given to one element; at most one per element per response."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    element = models.ForeignKey(
+        QuestionnaireElement,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("element"),
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=1) & Q(value__lte=4), name="answer_value_1_to_4"
+            ),
+            models.UniqueConstraint(
+                fields=["response", "element"], name="answer_one_per_element"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element.code}={self.value}"

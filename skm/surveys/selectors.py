@@ -1,0 +1,152 @@
+"""Reads for surveys: finding periods, and results computed through skm.method.
+
+The database only counts; every number shown anywhere comes from ``skm.method.compute``
+applied to a ``Tally`` (the multiset of answer vectors) built here with one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q
+
+from skm.method import Tally, compute
+from skm.method.elements import Element
+from skm.org.models import Service, Unit
+from skm.surveys.models import Answer, Period, QuestionnaireElement, Response
+
+
+def period_by_ref(unit: Unit, ref: str) -> Period | None:
+    """A period of ``unit`` or of a unit above it (periods cover their subtree).
+
+    ``ref`` is a slug or an exact name; the nearest unit's period wins.
+    """
+    ref = ref.strip()
+    chain = [unit, *reversed(unit.ancestors())]
+    for owner in chain:
+        period = Period.objects.filter(unit=owner).filter(Q(slug=ref) | Q(name=ref)).first()
+        if period:
+            return period
+    return None
+
+
+def questionnaire_elements(period: Period) -> list[QuestionnaireElement]:
+    return list(period.questionnaire.elements.order_by("position"))
+
+
+def method_elements(rows: list[QuestionnaireElement]) -> tuple[Element, ...]:
+    """The questionnaire's elements as skm.method sees them (labels for reading files)."""
+    return tuple(
+        Element(
+            code=r.code,
+            name=r.name,
+            question=r.question,
+            labels=(r.label_1, r.label_2, r.label_3, r.label_4),
+            aliases=_catalogue_aliases(r.code, r.name),
+        )
+        for r in rows
+    )
+
+
+def _catalogue_aliases(code: str, name: str) -> tuple[str, ...]:
+    # A questionnaire element that keeps a national code keeps the national aliases, so
+    # that files naming "Waktu Pelayanan" still find U3 even if the unit renamed it.
+    from skm.method.elements import DEFAULT_ELEMENTS
+
+    for element in DEFAULT_ELEMENTS:
+        if element.code == code:
+            return tuple(a for a in (element.name, *element.aliases) if a != name)
+    return ()
+
+
+def period_weights(period: Period, rows: list[QuestionnaireElement]) -> list[Decimal] | None:
+    if period.weighting != Period.Weighting.CUSTOM:
+        return None
+    return [r.weight or Decimal(0) for r in rows]
+
+
+def period_tally(
+    period: Period,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    rows: list[QuestionnaireElement] | None = None,
+) -> Tally:
+    """Count the answer vectors of the period's responses (of ``unit``'s subtree).
+
+    One query: per response the answers are encoded as a base-5 number
+    (sum of value * 5**position), then responses are grouped by that code.
+    """
+    rows = rows if rows is not None else questionnaire_elements(period)
+    if not rows:
+        return Tally(0)
+    place = " ".join(f"WHEN {r.pk} THEN {5**r.position}" for r in rows)
+    answer_t = Answer._meta.db_table
+    response_t = Response._meta.db_table
+    unit_t = Unit._meta.db_table
+    where = ["r.period_id = %s"]
+    params: list[object] = [period.pk]
+    if unit is not None:
+        where.append(f"r.unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")
+        params.append(unit.path + "%")
+    if service is not None:
+        where.append("r.service_id = %s")
+        params.append(service.pk)
+    if date_from is not None:
+        where.append("r.submitted_at >= %s")
+        params.append(_day_start(date_from))
+    if date_to is not None:
+        where.append("r.submitted_at < %s")
+        params.append(_day_start(date_to + dt.timedelta(days=1)))
+    sql = (
+        "SELECT code, COUNT(*) FROM ("  # noqa: S608 - identifiers are model table names
+        f" SELECT a.response_id, SUM(a.value * CASE a.element_id {place} ELSE 0 END) AS code"
+        f" FROM {answer_t} a JOIN {response_t} r ON r.id = a.response_id"
+        f" WHERE {' AND '.join(where)}"
+        " GROUP BY a.response_id"
+        ") per_response GROUP BY code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        codes = {int(code): int(n) for code, n in cursor.fetchall()}
+    # Positions may have gaps (an element removed from a draft version): compact them.
+    if [r.position for r in rows] != list(range(len(rows))):
+        return _tally_with_gaps(codes, rows)
+    return Tally.from_codes(len(rows), codes)
+
+
+def _tally_with_gaps(codes: dict[int, int], rows: list[QuestionnaireElement]) -> Tally:
+    tally = Tally(len(rows))
+    for code, n in codes.items():
+        tally.add(tuple((code // 5**r.position) % 5 or None for r in rows), n)
+    return tally
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def period_result(
+    period: Period,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    priorities: int = 3,
+):
+    """The method's SurveyResult for a period (optionally a subtree unit and a service)."""
+    rows = questionnaire_elements(period)
+    tally = period_tally(period, unit=unit, service=service, rows=rows)
+    return compute(
+        tally,
+        method_elements(rows),
+        weighting=period.weighting,
+        weights=period_weights(period, rows),
+        priorities=priorities,
+        population=period.population if unit is None or unit.pk == period.unit_id else None,
+    )

@@ -1,0 +1,384 @@
+"""Writes for surveys: questionnaires, periods, responses and file imports.
+
+Every write of a response goes through ``response_create`` or ``responses_import``; both
+validate completely before anything is saved, so that nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from skm.method.elements import DEFAULT_ELEMENTS, Element, normalize
+from skm.org.models import Agency, Service, Unit
+from skm.surveys.models import (
+    MAX_ELEMENTS,
+    Answer,
+    ImportBatch,
+    Period,
+    Questionnaire,
+    QuestionnaireElement,
+    Response,
+)
+from skm.surveys.selectors import method_elements, questionnaire_elements
+
+
+@transaction.atomic
+def questionnaire_create(
+    *,
+    name: str,
+    agency: Agency | None = None,
+    elements: Sequence[Element] = DEFAULT_ELEMENTS,
+    weights: Sequence | None = None,
+) -> Questionnaire:
+    """A new questionnaire version (the next version number for this agency and name)."""
+    if not 1 <= len(elements) <= MAX_ELEMENTS:
+        raise ValidationError(_("A questionnaire has between 1 and 20 elements."))
+    last = (
+        Questionnaire.objects.filter(agency=agency, name=name).order_by("-version").first()
+    )
+    questionnaire = Questionnaire.objects.create(
+        agency=agency, name=name, version=(last.version + 1) if last else 1
+    )
+    QuestionnaireElement.objects.bulk_create(
+        QuestionnaireElement(
+            questionnaire=questionnaire,
+            code=e.code,
+            name=e.name,
+            question=e.question,
+            label_1=e.labels[0],
+            label_2=e.labels[1],
+            label_3=e.labels[2],
+            label_4=e.labels[3],
+            weight=weights[i] if weights else None,
+            position=i,
+        )
+        for i, e in enumerate(elements)
+    )
+    return questionnaire
+
+
+def default_questionnaire() -> Questionnaire:
+    """The national default (nine elements of Permen PANRB 14/2017), created on first use."""
+    found = (
+        Questionnaire.objects.filter(agency=None, name="Kuesioner SKM Permen PANRB 14/2017")
+        .order_by("-version")
+        .first()
+    )
+    return found or questionnaire_create(name="Kuesioner SKM Permen PANRB 14/2017")
+
+
+@transaction.atomic
+def period_create(
+    *,
+    unit: Unit,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    population: int | None = None,
+    status: str = Period.Status.DRAFT,
+    weighting: str = Period.Weighting.EXACT,
+    questionnaire: Questionnaire | None = None,
+    slug: str | None = None,
+) -> Period:
+    if end_date < start_date:
+        raise ValidationError(_("The end date must not be before the start date."))
+    if population is not None and population < 1:
+        raise ValidationError(_("The population must be a positive number."))
+    period = Period(
+        unit=unit,
+        name=name.strip(),
+        slug=slug or slugify(name)[:120],
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        population=population,
+        status=status,
+        weighting=weighting,
+        questionnaire=questionnaire or default_questionnaire(),
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+def _check_unit_in_period(period: Period, unit: Unit) -> None:
+    if not unit.path.startswith(period.unit.path):
+        raise ValidationError(
+            _("The period %(period)s does not cover the unit %(unit)s.")
+            % {"period": period.name, "unit": unit.name}
+        )
+
+
+@transaction.atomic
+def response_create(
+    *,
+    period: Period,
+    unit: Unit,
+    channel: str,
+    answers: Mapping[str, int | None],
+    service: Service | None = None,
+    submitted_at: dt.datetime | None = None,
+    gender: str = "",
+    age: int | None = None,
+    education: str = "",
+    occupation: str = "",
+    occupation_other: str = "",
+    suggestion: str = "",
+) -> Response:
+    """Store one response; ``answers`` maps element codes to scores 1..4 (or None)."""
+    _check_unit_in_period(period, unit)
+    rows = questionnaire_elements(period)
+    by_code = {r.code: r for r in rows}
+    unknown = sorted(set(answers) - set(by_code))
+    if unknown:
+        raise ValidationError(_("Unknown elements: %(codes)s") % {"codes": ", ".join(unknown)})
+    given = {code: v for code, v in answers.items() if v is not None}
+    if not given:
+        raise ValidationError(_("A response needs at least one answer."))
+    for code, value in given.items():
+        if value not in (1, 2, 3, 4):
+            raise ValidationError(
+                _("The answer to %(code)s must be 1 to 4.") % {"code": code}
+            )
+    response = Response(
+        period=period,
+        unit=unit,
+        service=service,
+        channel=channel,
+        submitted_at=submitted_at or timezone.now(),
+        gender=gender,
+        age=age,
+        education=education,
+        occupation=occupation,
+        occupation_other=occupation_other,
+        suggestion=suggestion,
+    )
+    response.full_clean()
+    response.save()
+    Answer.objects.bulk_create(
+        Answer(response=response, element=by_code[code], value=value)
+        for code, value in given.items()
+    )
+    return response
+
+
+class ImportRefused(Exception):
+    """The file was not loaded; ``problems`` says why (Indonesian, with row and column)."""
+
+    def __init__(self, problems: Sequence[str], count: int | None = None) -> None:
+        self.problems = list(problems)
+        self.count = count if count is not None else len(self.problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    dry_run: bool
+    batch: ImportBatch | None = None
+    services: dict[str, int] = field(default_factory=dict)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+CHUNK = 2000
+MAX_PROBLEMS = 50
+
+
+def responses_import(
+    *,
+    period: Period,
+    unit: Unit,
+    path: Path,
+    service: Service | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Load a response file into a period, all or nothing.
+
+    The file is read with the same reader as `skm ikm`. Any unreadable cell, unknown
+    service or date outside the period refuses the whole file (nothing is written);
+    the same file (by checksum) twice in one period is refused unless ``force``.
+    """
+    from skm.transfer.readers import open_response_file
+
+    path = Path(path)
+    _check_unit_in_period(period, unit)
+    sha = file_sha256(path) if path.is_file() else ""
+    if (
+        sha
+        and not force
+        and ImportBatch.objects.filter(period=period, sha256=sha).exists()
+    ):
+        raise ImportRefused(
+            [
+                _(
+                    "%(file)s: this file was already imported into %(period)s; "
+                    "use --force to load it again."
+                )
+                % {"file": path.name, "period": period.name}
+            ]
+        )
+    rows = questionnaire_elements(period)
+    elements = method_elements(rows)
+    services = _service_lookup(unit)
+    problems: list[str] = []
+    problem_count = 0
+    stored = 0
+    per_service: dict[str, int] = {}
+    start = timezone.make_aware(dt.datetime.combine(period.start_date, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(period.end_date, dt.time.max))
+    default_time = min(timezone.now(), end)
+
+    def problem(text: str) -> None:
+        nonlocal problem_count
+        problem_count += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(text)
+
+    try:
+        with open_response_file(
+            path, sheet=sheet, elements=elements, with_profile=True
+        ) as reader, transaction.atomic():
+            if reader.header_problems:
+                raise ImportRefused([str(p) for p in reader.header_problems])
+            batch = ImportBatch.objects.create(
+                period=period, unit=unit, file_name=path.name[:255], sha256=sha,
+                rows=0, forced=force,
+            )
+            pending: list[tuple[Response, tuple[int | None, ...]]] = []
+            for row in reader.rows():
+                prof = row.profile
+                row_service = service
+                if prof is not None and prof.service and service is None:
+                    row_service = services.get(normalize(prof.service))
+                    if row_service is None:
+                        problem(
+                            _(
+                                "%(file)s, row %(row)s: service \"%(value)s\" is not a service"
+                                " of %(unit)s (known: %(known)s)"
+                            )
+                            % {
+                                "file": path.name,
+                                "row": row.line,
+                                "value": prof.service,
+                                "unit": unit.name,
+                                "known": ", ".join(sorted({s.name for s in services.values()})),
+                            }
+                        )
+                        continue
+                when = default_time
+                if prof is not None and prof.submitted_at is not None:
+                    when = prof.submitted_at
+                    if timezone.is_naive(when):
+                        when = timezone.make_aware(when)
+                    if not start <= when <= end:
+                        problem(
+                            _(
+                                "%(file)s, row %(row)s: date %(value)s is outside the period"
+                                " %(period)s (%(start)s - %(end)s)"
+                            )
+                            % {
+                                "file": path.name,
+                                "row": row.line,
+                                "value": f"{timezone.localtime(when):%d-%m-%Y}",
+                                "period": period.name,
+                                "start": f"{period.start_date:%d-%m-%Y}",
+                                "end": f"{period.end_date:%d-%m-%Y}",
+                            }
+                        )
+                        continue
+                response = Response(
+                    period=period,
+                    unit=unit,
+                    service=row_service,
+                    channel=Response.Channel.IMPORT,
+                    submitted_at=when,
+                    import_batch=batch,
+                )
+                if prof is not None:
+                    response.gender = prof.gender or ""
+                    response.age = prof.age
+                    response.education = prof.education or ""
+                    response.occupation = prof.occupation or ""
+                    response.occupation_other = (prof.occupation_other or "")[:120]
+                    response.suggestion = prof.suggestion or ""
+                pending.append((response, row.answers))
+                key = row_service.name if row_service else "-"
+                per_service[key] = per_service.get(key, 0) + 1
+                if len(pending) >= CHUNK:
+                    if not problem_count:
+                        _flush(pending, rows)
+                    stored += len(pending)
+                    pending = []
+                    if progress:
+                        progress(stored)
+            if reader.problem_count:
+                problem_count += reader.problem_count
+                problems[:0] = [str(p) for p in reader.problems]
+                del problems[MAX_PROBLEMS:]
+            if problem_count:
+                raise ImportRefused(problems, problem_count)
+            _flush(pending, rows)
+            stored += len(pending)
+            if progress:
+                progress(stored)
+            if stored == 0:
+                raise ImportRefused([_("%(file)s: no responses in the file.") % {"file": path.name}])
+            batch.rows = stored
+            batch.save(update_fields=["rows"])
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return ImportResult(rows=stored, dry_run=True, services=per_service)
+    return ImportResult(rows=stored, dry_run=False, batch=batch, services=per_service)
+
+
+def _flush(
+    pending: list[tuple[Response, tuple[int | None, ...]]], rows: list[QuestionnaireElement]
+) -> None:
+    if not pending:
+        return
+    created = Response.objects.bulk_create([r for r, _answers in pending])
+    Answer.objects.bulk_create(
+        (
+            Answer(response_id=response.pk, element_id=rows[i].pk, value=value)
+            for response, (_r, answers) in zip(created, pending, strict=True)
+            for i, value in enumerate(answers)
+            if value is not None
+        ),
+        batch_size=5000,
+    )
+
+
+def _service_lookup(unit: Unit) -> dict[str, Service]:
+    """Services a file may name: the unit's and those of the units above it."""
+    units = [unit, *unit.ancestors()]
+    lookup: dict[str, Service] = {}
+    for service in Service.objects.filter(unit__in=units):
+        lookup.setdefault(normalize(service.name), service)
+        lookup.setdefault(normalize(service.slug), service)
+    return lookup
