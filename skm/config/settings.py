@@ -31,7 +31,7 @@ if PRODUCTION:
     if not _hosts:
         raise ImproperlyConfigured("SKM_ENV=production needs SKM_ALLOWED_HOSTS")
 elif not SECRET_KEY:
-    SECRET_KEY = "development-only-not-secret-" + "x" * 24  # noqa: S105
+    SECRET_KEY = "development-only-not-secret-" + "x" * 24
 ALLOWED_HOSTS = _hosts or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 DATA_DIR = Path(os.environ.get("SKM_DATA_DIR", PROJECT_DIR / "data")).resolve()
@@ -53,7 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "skm.config.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,9 +99,7 @@ def _database() -> dict:
 # write lock up front so that concurrent writers wait (busy timeout) instead of failing
 # half-way with "database is locked".
 _SQLITE_OPTIONS = {
-    "init_command": (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-    ),
+    "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
@@ -124,7 +122,7 @@ TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"] if (PACKAGE_DIR / "static").is_dir() else []
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True

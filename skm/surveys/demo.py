@@ -261,5 +261,7 @@ def demo_load() -> DemoSummary:
             rng = random.Random(2025100 + i)
             means, n = profiles[name]
             vectors = _vectors_from_means(means, n, rng)
-            _store(period=dinkes_period, unit=puskesmas, services=services, vectors=vectors, rng=rng)
+            _store(
+                period=dinkes_period, unit=puskesmas, services=services, vectors=vectors, rng=rng
+            )
     return DemoSummary(agency=agency, created=created)

@@ -213,12 +213,8 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"))
     gender = models.CharField(_("sex"), max_length=1, choices=GENDERS, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
-    education = models.CharField(
-        _("education"), max_length=8, choices=EDUCATIONS, blank=True
-    )
-    occupation = models.CharField(
-        _("occupation"), max_length=12, choices=OCCUPATIONS, blank=True
-    )
+    education = models.CharField(_("education"), max_length=8, choices=EDUCATIONS, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=12, choices=OCCUPATIONS, blank=True)
     occupation_other = models.CharField(_("other occupation"), max_length=120, blank=True)
     suggestion = models.TextField(_("suggestion"), blank=True, max_length=2000)
     import_batch = models.ForeignKey(
@@ -271,9 +267,7 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(value__gte=1) & Q(value__lte=4), name="answer_value_1_to_4"
             ),
-            models.UniqueConstraint(
-                fields=["response", "element"], name="answer_one_per_element"
-            ),
+            models.UniqueConstraint(fields=["response", "element"], name="answer_one_per_element"),
         ]
 
     def __str__(self) -> str:

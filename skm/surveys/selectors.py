@@ -91,7 +91,7 @@ def period_tally(
     where = ["r.period_id = %s"]
     params: list[object] = [period.pk]
     if unit is not None:
-        where.append(f"r.unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")
+        where.append(f"r.unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")  # noqa: S608
         params.append(unit.path + "%")
     if service is not None:
         where.append("r.service_id = %s")
@@ -103,7 +103,8 @@ def period_tally(
         where.append("r.submitted_at < %s")
         params.append(_day_start(date_to + dt.timedelta(days=1)))
     sql = (
-        "SELECT code, COUNT(*) FROM ("  # noqa: S608 - identifiers are model table names
+        # Only model table names and integer ids are formatted in; values are parameters.
+        "SELECT code, COUNT(*) FROM ("  # noqa: S608
         f" SELECT a.response_id, SUM(a.value * CASE a.element_id {place} ELSE 0 END) AS code"
         f" FROM {answer_t} a JOIN {response_t} r ON r.id = a.response_id"
         f" WHERE {' AND '.join(where)}"

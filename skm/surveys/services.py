@@ -43,9 +43,7 @@ def questionnaire_create(
     """A new questionnaire version (the next version number for this agency and name)."""
     if not 1 <= len(elements) <= MAX_ELEMENTS:
         raise ValidationError(_("A questionnaire has between 1 and 20 elements."))
-    last = (
-        Questionnaire.objects.filter(agency=agency, name=name).order_by("-version").first()
-    )
+    last = Questionnaire.objects.filter(agency=agency, name=name).order_by("-version").first()
     questionnaire = Questionnaire.objects.create(
         agency=agency, name=name, version=(last.version + 1) if last else 1
     )
@@ -148,9 +146,7 @@ def response_create(
         raise ValidationError(_("A response needs at least one answer."))
     for code, value in given.items():
         if value not in (1, 2, 3, 4):
-            raise ValidationError(
-                _("The answer to %(code)s must be 1 to 4.") % {"code": code}
-            )
+            raise ValidationError(_("The answer to %(code)s must be 1 to 4.") % {"code": code})
     response = Response(
         period=period,
         unit=unit,
@@ -228,11 +224,7 @@ def responses_import(
     path = Path(path)
     _check_unit_in_period(period, unit)
     sha = file_sha256(path) if path.is_file() else ""
-    if (
-        sha
-        and not force
-        and ImportBatch.objects.filter(period=period, sha256=sha).exists()
-    ):
+    if sha and not force and ImportBatch.objects.filter(period=period, sha256=sha).exists():
         raise ImportRefused(
             [
                 _(
@@ -260,14 +252,19 @@ def responses_import(
             problems.append(text)
 
     try:
-        with open_response_file(
-            path, sheet=sheet, elements=elements, with_profile=True
-        ) as reader, transaction.atomic():
+        with (
+            open_response_file(path, sheet=sheet, elements=elements, with_profile=True) as reader,
+            transaction.atomic(),
+        ):
             if reader.header_problems:
                 raise ImportRefused([str(p) for p in reader.header_problems])
             batch = ImportBatch.objects.create(
-                period=period, unit=unit, file_name=path.name[:255], sha256=sha,
-                rows=0, forced=force,
+                period=period,
+                unit=unit,
+                file_name=path.name[:255],
+                sha256=sha,
+                rows=0,
+                forced=force,
             )
             pending: list[tuple[Response, tuple[int | None, ...]]] = []
             for row in reader.rows():
@@ -278,7 +275,7 @@ def responses_import(
                     if row_service is None:
                         problem(
                             _(
-                                "%(file)s, row %(row)s: service \"%(value)s\" is not a service"
+                                '%(file)s, row %(row)s: service "%(value)s" is not a service'
                                 " of %(unit)s (known: %(known)s)"
                             )
                             % {
@@ -347,7 +344,9 @@ def responses_import(
             if progress:
                 progress(stored)
             if stored == 0:
-                raise ImportRefused([_("%(file)s: no responses in the file.") % {"file": path.name}])
+                raise ImportRefused(
+                    [_("%(file)s: no responses in the file.") % {"file": path.name}]
+                )
             batch.rows = stored
             batch.save(update_fields=["rows"])
             if dry_run:

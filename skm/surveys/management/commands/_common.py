@@ -25,12 +25,13 @@ def resolve(
 ) -> tuple[Unit, Period, Service | None]:
     unit = unit_by_ref(unit_ref)
     if unit is None:
-        fail(command, [_('Unit "%(ref)s" not found (use its slug or exact name).') % {"ref": unit_ref}])
+        fail(
+            command,
+            [_('Unit "%(ref)s" not found (use its slug or exact name).') % {"ref": unit_ref}],
+        )
     period = period_by_ref(unit, period_ref)
     if period is None:
-        known = ", ".join(
-            p.slug for p in Period.objects.filter(unit__in=[unit, *unit.ancestors()])
-        )
+        known = ", ".join(p.slug for p in Period.objects.filter(unit__in=[unit, *unit.ancestors()]))
         fail(
             command,
             [
@@ -44,6 +45,9 @@ def resolve(
         if service is None:
             fail(
                 command,
-                [_('Service "%(ref)s" not found for %(unit)s.') % {"ref": service_ref, "unit": unit.name}],
+                [
+                    _('Service "%(ref)s" not found for %(unit)s.')
+                    % {"ref": service_ref, "unit": unit.name}
+                ],
             )
     return unit, period, service

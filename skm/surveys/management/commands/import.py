@@ -59,8 +59,10 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         if result.dry_run:
             self.stdout.write(
-                _("Check passed: %(n)s responses would be imported into %(unit)s, %(period)s "
-                  "(nothing stored).")
+                _(
+                    "Check passed: %(n)s responses would be imported into %(unit)s, %(period)s "
+                    "(nothing stored)."
+                )
                 % {"n": result.rows, "unit": unit.name, "period": period.name}
             )
         else:

@@ -26,8 +26,14 @@ class Command(BaseCommand):
         unit, period, service = resolve(self, opts["unit"], opts["period"], opts["service"])
         result = period_result(period, unit=unit, service=service, priorities=opts["priorities"])
         if result.respondents == 0:
-            fail(self, [_("No responses yet for %(unit)s in %(period)s.") % {
-                "unit": unit.name, "period": period.name}], status=1)
+            fail(
+                self,
+                [
+                    _("No responses yet for %(unit)s in %(period)s.")
+                    % {"unit": unit.name, "period": period.name}
+                ],
+                status=1,
+            )
         if opts["json"]:
             self.stdout.write(render_json(result))
         else:

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from skm.org.models import Agency, Service, Unit
+from skm.org.services import agency_create, service_create, unit_create
+from skm.surveys.models import Period
+from skm.surveys.services import period_create
+
+
+@pytest.fixture
+def agency(db) -> Agency:
+    return agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
+
+
+@pytest.fixture
+def unit(agency) -> Unit:
+    return unit_create(agency=agency, name="Dinas Contoh")
+
+
+@pytest.fixture
+def child(agency, unit) -> Unit:
+    return unit_create(agency=agency, name="UPT Contoh", parent=unit)
+
+
+@pytest.fixture
+def service(unit) -> Service:
+    return service_create(unit=unit, name="KTP-el")
+
+
+@pytest.fixture
+def period(unit) -> Period:
+    return period_create(
+        unit=unit,
+        name="Semester I 2025",
+        kind=Period.Kind.SEMESTER,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 6, 30),
+        population=1000,
+        status=Period.Status.OPEN,
+    )

@@ -1,0 +1,69 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from skm.org.models import Unit
+from skm.surveys.demo import SEED_SCORES, demo_load
+from skm.surveys.models import Answer, Period, Response
+
+DUKCAPIL = "dinas-kependudukan-dan-pencatatan-sipil"
+
+
+@pytest.fixture
+def demo(db):
+    return demo_load()
+
+
+def _results(capsys, *args):
+    call_command("results", *args)
+    return capsys.readouterr().out
+
+
+def test_demo_reproduces_the_seed_table_1(demo, capsys):
+    data = json.loads(_results(capsys, "--unit", DUKCAPIL, "--period", "semester-i-2025", "--json"))
+    assert [e["score"] for e in data["elements"]] == list(SEED_SCORES)
+    assert {e["grade"] for e in data["elements"]} == {"A"}
+    assert (data["ikm"], data["grade"], data["performance"]) == ("93.40", "A", "Sangat Baik")
+    assert data["priorities"] == ["U3", "U7", "U9"]
+    assert data["sample"] == {"population": 24000, "required": 378, "reached": True}
+    assert data["respondents"] == 615
+
+
+def test_demo_is_idempotent(demo):
+    counts = (Unit.objects.count(), Period.objects.count(), Response.objects.count())
+    answers = Answer.objects.count()
+    again = demo_load()
+    assert not again.created
+    assert (Unit.objects.count(), Period.objects.count(), Response.objects.count()) == counts
+    assert Answer.objects.count() == answers
+
+
+def test_demo_has_a_tree_an_earlier_period_and_another_unit(demo, capsys):
+    dinkes = Unit.objects.get(slug="dinas-kesehatan")
+    assert {u.name for u in dinkes.children.all()} == {"Puskesmas Kramatsari", "Puskesmas Bendan"}
+    earlier = json.loads(
+        _results(capsys, "--unit", DUKCAPIL, "--period", "Semester II 2024", "--json")
+    )
+    assert earlier["respondents"] == 372
+    # Puskesmas Bendan answers to the period of the Dinas above it; its U3 grades C and
+    # becomes a priority even though it is not among the three lowest elsewhere.
+    bendan = json.loads(
+        _results(capsys, "--unit", "puskesmas-bendan", "--period", "semester-i-2025", "--json")
+    )
+    u3 = next(e for e in bendan["elements"] if e["code"] == "U3")
+    assert u3["grade"] == "C"
+    assert "U3" in bendan["priorities"]
+    table = _results(capsys, "--unit", DUKCAPIL, "--period", "semester-i-2025")
+    assert "93.40" in table and "Waktu Penyelesaian" in table
+
+
+def test_results_refuses_unknown_unit_and_period(demo, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("results", "--unit", "tidak-ada", "--period", "semester-i-2025")
+    assert exit_info.value.code == 2
+    assert "tidak-ada" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("results", "--unit", DUKCAPIL, "--period", "semester-ii-2030")
+    assert exit_info.value.code == 2
+    assert "semester-i-2025" in capsys.readouterr().err

@@ -1,0 +1,92 @@
+"""Results from the database equal skm.method on the same answers."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skm.method import Tally, compute
+from skm.method.elements import DEFAULT_ELEMENTS
+from skm.surveys.models import Period, Response
+from skm.surveys.selectors import period_result, period_tally
+from skm.surveys.services import period_create, questionnaire_create, response_create
+
+CODES = [e.code for e in DEFAULT_ELEMENTS]
+
+
+def _store(period, unit, vectors, service=None, when=None):
+    for vector in vectors:
+        response_create(
+            period=period,
+            unit=unit,
+            service=service,
+            channel=Response.Channel.PAPER,
+            answers=dict(zip(CODES, vector, strict=True)),
+            submitted_at=when,
+        )
+
+
+answer = st.one_of(st.none(), st.integers(1, 4))
+vectors = st.lists(
+    st.lists(answer, min_size=9, max_size=9).filter(lambda v: any(v)), min_size=1, max_size=25
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=vectors)
+def test_database_tally_equals_the_python_tally(period, unit, data):
+    Response.objects.all().delete()
+    _store(period, unit, data)
+    expected = Tally(9)
+    for vector in data:
+        expected.add(vector)
+    assert period_tally(period).patterns == expected.patterns
+    assert (
+        period_result(period).to_dict()
+        == compute(expected, DEFAULT_ELEMENTS, population=period.population).to_dict()
+    )
+
+
+def test_subtree_service_and_date_filters(period, unit, child, service):
+    rng = random.Random(7)
+    own = [tuple(rng.randint(3, 4) for _ in CODES) for _ in range(5)]
+    below = [tuple(rng.randint(1, 2) for _ in CODES) for _ in range(4)]
+    march = timezone.make_aware(dt.datetime(2025, 3, 10, 9))
+    may = timezone.make_aware(dt.datetime(2025, 5, 10, 9))
+    _store(period, unit, own, service=service, when=march)
+    _store(period, child, below, when=may)
+
+    assert period_tally(period).respondents == 9
+    assert period_tally(period, unit=child).respondents == 4
+    assert period_tally(period, service=service).respondents == 5
+    assert period_tally(period, date_to=dt.date(2025, 3, 31)).respondents == 5
+    assert period_tally(period, date_from=dt.date(2025, 5, 10)).respondents == 4
+    # the population belongs to the period's own unit, not to a unit below it
+    assert period_result(period).sample is not None
+    assert period_result(period, unit=child).sample is None
+
+
+def test_custom_weights_and_weighting_conventions_come_from_the_period(unit):
+    weights = [Decimal("0.2"), Decimal("0.1")] + [Decimal("0.1")] * 7
+    questionnaire = questionnaire_create(name="Berbobot", weights=weights)
+    period = period_create(
+        unit=unit,
+        name="Tahun 2025",
+        kind=Period.Kind.YEAR,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        weighting=Period.Weighting.CUSTOM,
+        questionnaire=questionnaire,
+    )
+    _store(period, unit, [(4, 1, 1, 1, 1, 1, 1, 1, 1)])
+    # NI = 0.2*4 + 0.8*1 = 1.6 -> IKM 40.00
+    assert period_result(period).ikm_text == "40.00"
+    Period.objects.filter(pk=period.pk).update(weighting=Period.Weighting.W011)
+    period.refresh_from_db()
+    # 0.11 * 12 * 25 = 33.00
+    assert period_result(period).ikm_text == "33.00"

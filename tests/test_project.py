@@ -1,0 +1,69 @@
+"""The project as a user meets it: the console script, settings, architecture rules."""
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SKM = [sys.executable, "-m", "skm"]
+
+
+def _run(args, **env):
+    full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [*SKM, *args], capture_output=True, text=True, env=full_env, cwd=ROOT, timeout=120
+    )
+
+
+def test_skm_help_lists_the_project_commands(tmp_path):
+    out = _run(["help"], SKM_DATA_DIR=str(tmp_path)).stdout
+    for command in ("ikm", "import", "results", "demo", "migrate", "runserver"):
+        assert f"    {command}\n" in out
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SKM_SECRET_KEY"),
+        ({"SKM_SECRET_KEY": "k" * 40}, "SKM_ALLOWED_HOSTS"),
+        ({"SKM_SECRET_KEY": "short", "SKM_ALLOWED_HOSTS": "skm.example.go.id"}, "SKM_SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_secrets(tmp_path, env, message):
+    result = _run(["check"], SKM_ENV="production", SKM_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_secrets_and_debug_off(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+    result = _run(
+        ["shell", "--no-imports", "-c", code],
+        SKM_ENV="production",
+        SKM_SECRET_KEY="k" * 50,
+        SKM_ALLOWED_HOSTS="skm.example.go.id",
+        SKM_DATA_DIR=str(tmp_path),
+    )
+    assert result.stdout.strip() == "False True", result.stderr
+
+
+def test_every_skm_package_is_forbidden_to_the_method_core():
+    """A new package must be added to the import-linter contract that keeps method pure."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contract = next(
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["source_modules"] == ["skm.method"]
+    )
+    packages = {
+        f"skm.{p.name}"
+        for p in (ROOT / "skm").iterdir()
+        if (p / "__init__.py").exists() and p.name != "method"
+    }
+    assert packages <= set(contract["forbidden_modules"])
+    assert "django" in contract["forbidden_modules"]
