@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench bench-quick serve demo clean
+.PHONY: run test install install-test lint bench bench-quick messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ bench-quick: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## messages: extract translatable strings and compile the catalogues (needs xgettext)
+messages: install-test
+	$(BIN)/python scripts/messages.py

@@ -13,7 +13,17 @@ from skm.surveys.models import (
 class ElementInline(admin.TabularInline):
     model = QuestionnaireElement
     extra = 0
-    fields = ["position", "code", "name", "question", "label_1", "label_2", "label_3", "label_4"]
+    fields = [
+        "position",
+        "code",
+        "name",
+        "question",
+        "label_1",
+        "label_2",
+        "label_3",
+        "label_4",
+        "weight",
+    ]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return super().has_add_permission(request, obj) and not (obj and obj.is_locked)
@@ -42,7 +52,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "kind", "start_date", "end_date", "status", "population"]
+    list_display = ["name", "unit", "start_date", "end_date", "status"]
     list_filter = ["status", "kind", "unit__agency"]
     search_fields = ["name", "unit__name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,21 @@ class Period(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
+
+    def clean(self) -> None:
+        # A custom weighting is only usable when the questionnaire's weights make one.
+        if self.weighting == self.Weighting.CUSTOM and self.questionnaire_id:
+            from skm.method import WeightError, weights_for
+
+            weights = list(
+                self.questionnaire.elements.order_by("position").values_list("weight", flat=True)
+            )
+            try:
+                if any(w is None for w in weights):
+                    raise WeightError(_("Every element needs a weight."))
+                weights_for("custom", len(weights), weights)
+            except WeightError as error:
+                raise ValidationError({"weighting": str(error)}) from error
 
 
 class ImportBatch(models.Model):

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -67,3 +68,19 @@ def test_questionnaire_versions_count_up(db):
     second = questionnaire_create(name="Kuesioner Puskesmas")
     assert (first.version, second.version) == (1, 2)
     assert second.elements.count() == 9
+
+
+def test_custom_weighting_needs_weights_that_sum_to_one(unit):
+    questionnaire = questionnaire_create(name="Salah bobot", weights=[Decimal("0.1")] * 9)
+    with pytest.raises(ValidationError) as error:
+        period_create(
+            unit=unit,
+            name="Tahun 2025",
+            kind=Period.Kind.YEAR,
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 12, 31),
+            weighting=Period.Weighting.CUSTOM,
+            questionnaire=questionnaire,
+        )
+    assert "weighting" in error.value.message_dict
+    assert Period.objects.count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from skm.method import WeightError
 from skm.surveys.management.commands._common import fail, resolve
 from skm.surveys.selectors import period_result
 from skm.transfer.output import render_json, render_table
@@ -24,7 +25,12 @@ class Command(BaseCommand):
         if opts["priorities"] < 0:
             fail(self, [_("--priorities must be 0 or more.")])
         unit, period, service = resolve(self, opts["unit"], opts["period"], opts["service"])
-        result = period_result(period, unit=unit, service=service, priorities=opts["priorities"])
+        try:
+            result = period_result(
+                period, unit=unit, service=service, priorities=opts["priorities"]
+            )
+        except WeightError as error:
+            fail(self, [str(error)])
         if result.respondents == 0:
             fail(
                 self,
