@@ -211,7 +211,7 @@ def responses_import(
     sheet: str | None = None,
     dry_run: bool = False,
     force: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """Load a response file into a period, all or nothing.
 
@@ -332,7 +332,7 @@ def responses_import(
                     stored += len(pending)
                     pending = []
                     if progress:
-                        progress(stored)
+                        progress(stored, reader.estimated_rows)
             if reader.problem_count:
                 problem_count += reader.problem_count
                 problems[:0] = [str(p) for p in reader.problems]
@@ -342,7 +342,7 @@ def responses_import(
             _flush(pending, rows)
             stored += len(pending)
             if progress:
-                progress(stored)
+                progress(stored, reader.estimated_rows)
             if stored == 0:
                 raise ImportRefused(
                     [_("%(file)s: no responses in the file.") % {"file": path.name}]

@@ -441,6 +441,17 @@ def _header_line(text: str) -> str:
     return "".join(line)
 
 
+def _count_lines(path: Path) -> int:
+    """Line breaks in the file, counted on raw bytes (about 0.02 s per 20 MB)."""
+    count = 0
+    last = b"\n"
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (0 if last == b"\n" else 1)
+
+
 def _detect_delimiter(sample: str) -> str:
     header = _header_line(sample)
     counts = {d: _split_outside_quotes(header, d) for d in _DELIMITERS}
@@ -480,6 +491,9 @@ class ResponseFile:
         self.problems: list[Problem] = []
         self.problem_count = 0
         self.rows_read = 0
+        # Data rows the file holds, roughly (line breaks inside quoted CSV cells count too):
+        # enough for a progress bar, never used for results.
+        self.estimated_rows: int | None = None
         self._body: Iterator[Sequence[Any]] | None = None
         # What iterating _body may raise on a malformed record (see _broken).
         self._read_errors: tuple[type[Exception], ...] = (csv.Error, UnicodeError)
@@ -586,6 +600,7 @@ class ResponseFile:
                     self._first_line = line + 1
                     self._body = reader
                     self._read_header(cells, line, 0)
+                    self.estimated_rows = max(0, _count_lines(self.path) - line)
                     return
         except (csv.Error, UnicodeError) as exc:
             reason = _read_error_reason(exc, encoding)
@@ -645,6 +660,7 @@ class ResponseFile:
                 self._first_line = line + 1
                 self._body = rows
                 self._read_header(cells, line, first_col)
+                self.estimated_rows = max(0, first_row + data.height - line)
                 return
         raise _Unreadable(f'lembar "{chosen}" kosong: tidak ada baris judul kolom')
 

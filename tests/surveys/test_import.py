@@ -1,5 +1,6 @@
 """`skm import`: all or nothing, same reader and same numbers as `skm ikm`."""
 
+import importlib
 import json
 
 import pytest
@@ -135,3 +136,19 @@ def test_service_option_applies_to_every_row_and_xlsx_sheet(period, unit, servic
     workbook.save(path)
     _import(path, "--sheet", "Jawaban", "--service", "ktp-el")
     assert Response.objects.filter(service=service).count() == 5
+
+
+def test_progress_reports_rows_against_the_estimated_total(period, unit, service, tmp_path):
+    from skm.surveys.services import responses_import
+
+    seen = []
+    responses_import(
+        period=period,
+        unit=unit,
+        path=_csv(tmp_path / "export.csv", _rows()),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[-1] == (12, 12)
+    progress_bar = importlib.import_module("skm.surveys.management.commands.import").progress_bar
+    assert progress_bar(6, 12, width=10) == "[#####.....]  50%  6/12  6 responden terbaca"
+    assert progress_bar(6, None) == "6 responden terbaca"

@@ -12,6 +12,16 @@ from skm.surveys.management.commands._common import fail, resolve
 from skm.surveys.services import ImportRefused, responses_import
 
 
+def progress_bar(done: int, total: int | None, width: int = 30) -> str:
+    """``[#########.....]  60%  1,200/2,000 responses`` (no bar when the total is unknown)."""
+    label = _("%(n)s responses read") % {"n": f"{done:,}"}
+    if not total:
+        return label
+    share = min(done / total, 1.0)
+    filled = int(share * width)
+    return f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%}  {done:,}/{total:,}  " + label
+
+
 class Command(BaseCommand):
     help = _("Import a CSV/XLSX response file into a unit's period (all or nothing).")
 
@@ -29,9 +39,9 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         show_progress = sys.stderr.isatty()
 
-        def progress(done: int) -> None:
+        def progress(done: int, total: int | None) -> None:
             if show_progress:
-                sys.stderr.write("\r" + _("%(n)s responses read") % {"n": f"{done:,}"})
+                sys.stderr.write("\r" + progress_bar(done, total))
                 sys.stderr.flush()
 
         try:
