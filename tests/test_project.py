@@ -67,3 +67,13 @@ def test_every_skm_package_is_forbidden_to_the_method_core():
     }
     assert packages <= set(contract["forbidden_modules"])
     assert "django" in contract["forbidden_modules"]
+
+
+def test_sqlite_database_lives_in_the_data_dir_in_wal_mode(tmp_path):
+    import sqlite3
+
+    result = _run(["migrate", "--noinput"], SKM_DATA_DIR=str(tmp_path), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "skm.sqlite3"
+    assert database.exists()
+    assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone() == ("wal",)
