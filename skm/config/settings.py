@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "skm.org",
     "skm.surveys",
     "skm.transfer",
+    "skm.public",
+    "skm.dashboard",
+    "skm.api",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +127,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+
+# Rate limits and other short-lived counters. Redis when SKM_CACHE_URL is set (needed with
+# several worker processes, so that they share one count); per-process memory otherwise.
+_cache_url = os.environ.get("SKM_CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "skm"}
+    )
+}
+
+# Absolute base of public links printed on posters and QR codes, e.g.
+# https://skm.pekalongankota.go.id ; defaults to the address the request came in on.
+PUBLIC_BASE_URL = os.environ.get("SKM_PUBLIC_BASE_URL", "").strip().rstrip("/")
+
+LOGIN_URL = "dashboard:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "dashboard:login"
+
+# Uploads are read into memory only up to this size; larger ones go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+IMPORT_MAX_BYTES = int(os.environ.get("SKM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

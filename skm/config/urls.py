@@ -2,14 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from skm.api.api import api
 from skm.config import views
 
 admin.site.site_header = admin.site.site_title = "SKM"
 admin.site.index_title = views.ADMIN_INDEX_TITLE
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("staf/", include("skm.dashboard.urls")),
+    path("s/", include("skm.public.form_urls")),
+    path("kios/", include("skm.public.kiosk_urls")),
 ]

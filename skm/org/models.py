@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,12 @@ class Agency(TimeStampedModel):
         max_length=120,
         blank=True,
         help_text=_("As printed on report covers, e.g. Kota Pekalongan."),
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("PNG or JPEG, at most 2 MB; printed on posters and reports."),
     )
 
     class Meta:
@@ -57,6 +64,20 @@ class Unit(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     path = models.CharField(_("tree path"), max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    invitation_required = models.BooleanField(
+        _("invitation required"),
+        default=False,
+        help_text=_(
+            "The public form accepts only a single-use invitation token (QR on the ticket)."
+        ),
+    )
+    submissions_per_hour = models.PositiveIntegerField(
+        _("submissions per client per hour"),
+        default=20,
+        help_text=_(
+            "Rate limit of the public form per client (address kept only as a keyed hash)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -106,3 +127,45 @@ class Service(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(TimeStampedModel):
+    """A user's role on a unit (and so on every unit below it), or on a whole agency."""
+
+    class Role(models.TextChoices):
+        AGENCY_ADMIN = "admin_instansi", _("Agency administrator")
+        UNIT_ADMIN = "admin_unit", _("Unit administrator")
+        OPERATOR = "operator", _("Operator")
+        HEAD = "pimpinan", _("Head (read-only, sign-off)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unit"),
+        help_text=_("Empty: every unit of the agency."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "unit", "role"], name="membership_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} - {self.unit or self.agency}"

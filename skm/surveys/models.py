@@ -241,6 +241,17 @@ class Response(models.Model):
         related_name="responses",
         verbose_name=_("import"),
     )
+    kiosk = models.ForeignKey(
+        "Kiosk",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("kiosk"),
+    )
+    # Idempotency: the id of the form instance (public form) or the one generated on the
+    # kiosk device; a replay with the same id finds the stored response instead of a copy.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -288,3 +299,149 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element.code}={self.value}"
+
+
+class Kiosk(TimeStampedModel):
+    """A tablet at the counter, bound to a unit (and optionally a service).
+
+    The device proves itself with a bearer token of which only the SHA-256 is stored; the
+    admin hands it over through a one-time setup link. Revoking takes effect on the next
+    request, since every request checks the stored state.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="kiosks", verbose_name=_("unit")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kiosks",
+        verbose_name=_("service"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    setup_hash = models.CharField(
+        _("setup link hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    setup_expires_at = models.DateTimeField(_("setup link expires at"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    idle_reset_seconds = models.PositiveIntegerField(_("idle reset (seconds)"), default=90)
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
+    last_queue_length = models.PositiveIntegerField(_("queued on the device"), default=0)
+
+    class Meta:
+        verbose_name = _("kiosk")
+        verbose_name_plural = _("kiosks")
+        ordering = ["unit", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class ApiKey(TimeStampedModel):
+    """A unit's key for the API (e.g. the queue system minting invitations). Hash only."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"
+
+
+class Invitation(models.Model):
+    """A single-use invitation to fill the survey; the signed token carries its id."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("unit")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("service"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["unit", "expires_at"], name="invitation_unit_expiry")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.unit}"
+
+
+class Rejection(models.Model):
+    """How many submissions a unit's form refused on a day, per reason. Nothing else."""
+
+    class Reason(models.TextChoices):
+        RATE_LIMIT = "rate_limit", _("Too many submissions from one client")
+        HONEYPOT = "honeypot", _("Hidden field filled (bot)")
+        TOO_FAST = "too_fast", _("Filled implausibly fast")
+        CSRF = "csrf", _("Missing or invalid CSRF token")
+        INVALID = "invalid", _("Invalid answers")
+        CLOSED = "closed", _("Survey closed")
+        INVITATION_MISSING = "invitation_missing", _("Invitation missing")
+        INVITATION_INVALID = "invitation_invalid", _("Invitation forged")
+        INVITATION_EXPIRED = "invitation_expired", _("Invitation expired")
+        INVITATION_USED = "invitation_used", _("Invitation already used")
+        KIOSK_REVOKED = "kiosk_revoked", _("Kiosk token revoked or unknown")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="rejections", verbose_name=_("unit")
+    )
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rejected submissions")
+        verbose_name_plural = _("rejected submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "reason"], name="rejection_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day} {self.reason}: {self.count}"
+
+
+class Publication(models.Model):
+    """A unit's results of a period made public (Pasal 4): nothing unpublished is shown."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="publications", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="publications", verbose_name=_("unit")
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="publication_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} - {self.period.name}"

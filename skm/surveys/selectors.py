@@ -151,3 +151,36 @@ def period_result(
         priorities=priorities,
         population=period.population if unit is None or unit.pk == period.unit_id else None,
     )
+
+
+def period_in_force(unit: Unit, today: dt.date | None = None) -> Period | None:
+    """The open period covering ``today`` for this unit: its own, else the nearest above."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    chain = [unit, *reversed(unit.ancestors())]
+    periods = {
+        p.unit_id: p
+        for p in Period.objects.filter(
+            unit__in=chain,
+            status=Period.Status.OPEN,
+            start_date__lte=today,
+            end_date__gte=today,
+        ).order_by("-start_date")
+    }
+    for owner in chain:
+        if owner.pk in periods:
+            return periods[owner.pk]
+    return None
+
+
+def latest_publication(unit: Unit):
+    """The unit's most recently published period, or None."""
+    from skm.surveys.models import Publication
+
+    return (
+        Publication.objects.filter(unit=unit)
+        .select_related("period")
+        .order_by("-period__end_date", "-published_at")
+        .first()
+    )

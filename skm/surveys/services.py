@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from skm.surveys.models import (
     MAX_ELEMENTS,
     Answer,
     ImportBatch,
+    Kiosk,
     Period,
     Questionnaire,
     QuestionnaireElement,
@@ -118,7 +120,6 @@ def _check_unit_in_period(period: Period, unit: Unit) -> None:
         )
 
 
-@transaction.atomic
 def response_create(
     *,
     period: Period,
@@ -133,8 +134,68 @@ def response_create(
     occupation: str = "",
     occupation_other: str = "",
     suggestion: str = "",
+    client_id: uuid.UUID | None = None,
+    kiosk: Kiosk | None = None,
 ) -> Response:
-    """Store one response; ``answers`` maps element codes to scores 1..4 (or None)."""
+    """Store one response; ``answers`` maps element codes to scores 1..4 (or None).
+
+    With a ``client_id`` the call is idempotent: a replay (double click, a kiosk resending
+    after a lost reply) returns the response already stored and writes nothing.
+    """
+    if client_id is not None:
+        existing = Response.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            _check_same_origin(existing, unit)
+            return existing
+    try:
+        with transaction.atomic():
+            return _response_create(
+                period=period,
+                unit=unit,
+                channel=channel,
+                answers=answers,
+                service=service,
+                submitted_at=submitted_at,
+                gender=gender,
+                age=age,
+                education=education,
+                occupation=occupation,
+                occupation_other=occupation_other,
+                suggestion=suggestion,
+                client_id=client_id,
+                kiosk=kiosk,
+            )
+    except IntegrityError:
+        # Two copies of the same submission raced; the other one won.
+        existing = Response.objects.filter(client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        _check_same_origin(existing, unit)
+        return existing
+
+
+def _check_same_origin(existing: Response, unit: Unit) -> None:
+    if existing.unit_id != unit.pk:
+        raise ValidationError(_("This submission id is already used."))
+
+
+def _response_create(
+    *,
+    period: Period,
+    unit: Unit,
+    channel: str,
+    answers: Mapping[str, int | None],
+    service: Service | None,
+    submitted_at: dt.datetime | None,
+    gender: str,
+    age: int | None,
+    education: str,
+    occupation: str,
+    occupation_other: str,
+    suggestion: str,
+    client_id: uuid.UUID | None,
+    kiosk: Kiosk | None,
+) -> Response:
     _check_unit_in_period(period, unit)
     rows = questionnaire_elements(period)
     by_code = {r.code: r for r in rows}
@@ -159,8 +220,10 @@ def response_create(
         occupation=occupation,
         occupation_other=occupation_other,
         suggestion=suggestion,
+        client_id=client_id,
+        kiosk=kiosk,
     )
-    response.full_clean()
+    response.full_clean(validate_unique=False)
     response.save()
     Answer.objects.bulk_create(
         Answer(response=response, element=by_code[code], value=value)
@@ -381,3 +444,35 @@ def _service_lookup(unit: Unit) -> dict[str, Service]:
         lookup.setdefault(normalize(service.name), service)
         lookup.setdefault(normalize(service.slug), service)
     return lookup
+
+
+def rejection_record(*, unit: Unit, reason: str, day: dt.date | None = None) -> None:
+    """Count one refused submission for the unit, by reason; nothing about the person."""
+    from django.db.models import F
+
+    from skm.surveys.models import Rejection
+
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        updated = Rejection.objects.filter(unit=unit, day=day, reason=reason).update(
+            count=F("count") + 1
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    Rejection.objects.create(unit=unit, day=day, reason=reason, count=1)
+            except IntegrityError:
+                Rejection.objects.filter(unit=unit, day=day, reason=reason).update(
+                    count=F("count") + 1
+                )
+
+
+@transaction.atomic
+def publication_publish(*, period: Period, unit: Unit) -> None:
+    """Make a unit's results of a period public (idempotent)."""
+    from skm.surveys.models import Publication
+
+    _check_unit_in_period(period, unit)
+    Publication.objects.get_or_create(
+        period=period, unit=unit, defaults={"published_at": timezone.now()}
+    )

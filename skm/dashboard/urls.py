@@ -1,0 +1,21 @@
+"""Staff side. Every view reaches units through skm.org.access."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from skm.dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="dashboard/login.html"),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
+    path("", include("skm.dashboard.kiosk_urls")),
+    path("", include("skm.dashboard.data_urls")),
+]

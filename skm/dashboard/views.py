@@ -1,0 +1,42 @@
+"""Staff side: the units a user may see, and a unit's overview."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from skm.org.access import ENTRY_ROLES, MANAGE_ROLES, unit_for_user, units_for_user, user_can
+from skm.surveys.models import Period
+from skm.surveys.selectors import period_in_force, period_result
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    units = list(units_for_user(request.user).select_related("agency").order_by("path"))
+    return render(request, "dashboard/home.html", {"units": units})
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_for_user(request.user, unit_slug)
+    chain = [*unit.ancestors(), unit]
+    periods = Period.objects.filter(unit__in=chain).order_by("-start_date")
+    rows = []
+    for period in periods:
+        result = period_result(period, unit=unit)
+        rows.append({"period": period, "result": result})
+    return render(
+        request,
+        "dashboard/unit.html",
+        {
+            "unit": unit,
+            "chain": chain,
+            "rows": rows,
+            "services": unit.services.filter(is_active=True),
+            "children": unit.children.all(),
+            "in_force": period_in_force(unit),
+            "can_enter": user_can(request.user, unit, ENTRY_ROLES),
+            "can_manage": user_can(request.user, unit, MANAGE_ROLES),
+        },
+    )

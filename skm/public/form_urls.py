@@ -1,0 +1,7 @@
+"""Public survey form: /s/<unit>/ and /s/<unit>/<service>/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "public"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Kiosk (tablet at the counter): /kios/..."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "kiosk"
+
+urlpatterns: list = []
