@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -445,3 +446,57 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} - {self.period.name}"
+
+
+class ImportJob(TimeStampedModel):
+    """A response file uploaded in the web app, checked, then loaded in the background.
+
+    The web request only stores the file and this record; a background worker reads it,
+    so that a large file never holds a web worker for minutes.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        READY = "ready", _("Checked, waiting for confirmation")
+        REFUSED = "refused", _("Refused: problems found")
+        QUEUED = "queued", _("Confirmed, waiting to load")
+        RUNNING = "running", _("Loading")
+        DONE = "done", _("Loaded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("service")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    stored_name = models.CharField(_("stored file"), max_length=255, editable=False)
+    sheet = models.CharField(_("sheet"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    estimated_rows = models.PositiveIntegerField(_("estimated rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    preview = models.JSONField(_("columns and preview"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    batch = models.OneToOneField(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("import")
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
