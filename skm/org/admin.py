@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from skm.org.models import Agency, Service, Unit
+from skm.org.models import Agency, Membership, Service, Unit
 
 
 @admin.register(Agency)
@@ -42,3 +42,11 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "unit__agency"]
     search_fields = ["name", "unit__name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "agency", "unit"]
+    list_filter = ["role", "agency"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["unit"]

@@ -2,10 +2,16 @@ from django.contrib import admin
 
 from skm.surveys.models import (
     Answer,
+    ApiKey,
     ImportBatch,
+    ImportJob,
+    Invitation,
+    Kiosk,
     Period,
+    Publication,
     Questionnaire,
     QuestionnaireElement,
+    Rejection,
     Response,
 )
 
@@ -93,3 +99,51 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the application's services; the back office only reads them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Kiosk)
+class KioskAdmin(ReadOnlyAdmin):
+    list_display = ["name", "unit", "service", "activated_at", "revoked_at", "last_contact_at"]
+    list_filter = ["unit__agency"]
+    search_fields = ["name", "unit__name"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "unit", "prefix", "revoked_at", "last_used_at"]
+    search_fields = ["name", "unit__name"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "unit", "service", "created_at", "expires_at", "used_at"]
+    list_filter = ["unit__agency"]
+
+
+@admin.register(Rejection)
+class RejectionAdmin(ReadOnlyAdmin):
+    list_display = ["day", "unit", "reason", "count"]
+    list_filter = ["reason", "unit__agency"]
+    date_hierarchy = "day"
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "period", "published_at"]
+    list_filter = ["unit__agency"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "unit", "period", "status", "rows_done", "created_at"]
+    list_filter = ["status"]

@@ -20,8 +20,8 @@ from django.utils import timezone
 from skm.method.construct import counts_for_scores
 from skm.org.models import Agency, Service, Unit
 from skm.org.services import agency_create, service_create, unit_create
-from skm.surveys.models import Answer, Period, QuestionnaireElement, Response
-from skm.surveys.services import default_questionnaire, period_create
+from skm.surveys.models import Answer, Period, Publication, QuestionnaireElement, Response
+from skm.surveys.services import default_questionnaire, period_create, publication_publish
 
 SEED_SCORES = ("91.83", "92.32", "91.02", "99.80", "91.91", "92.89", "91.26", "98.01", "91.54")
 # The smallest respondent count >= the Krejcie-Morgan sample of the demo population at
@@ -239,6 +239,9 @@ def demo_load() -> DemoSummary:
             period=seed_period, unit=dukcapil, services=dukcapil_services, vectors=vectors, rng=rng
         )
 
+    # The seed period's results are public, as the seed report says they were.
+    publication_publish(period=seed_period, unit=dukcapil)
+
     dinkes = _unit(agency, DINKES)
     dinkes_period, new = _period(
         dinkes,
@@ -283,4 +286,5 @@ def _footprint() -> tuple[int, ...]:
         Service.objects.count(),
         Period.objects.count(),
         Response.objects.count(),
+        Publication.objects.count(),
     )
