@@ -500,3 +500,39 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class TallyCount(models.Model):
+    """How many responses gave each answer pattern, per period, unit, service and channel.
+
+    The multiset of answer vectors is all skm.method needs (NRR, IKM, confidence intervals),
+    so results never scan individual responses. Kept up to date in the same transaction as
+    every response write. ``code`` is the base-5 pattern code (skm.method.tally_code over
+    the questionnaire positions); ``service_key`` is the service id or 0 (a nullable column
+    cannot take part in a portable unique key). ``shard`` spreads one hot pattern (everyone
+    answering 4) over several rows, so that concurrent submissions to one unit do not queue
+    on a single row lock; readers sum over shards.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    service_key = models.BigIntegerField(_("service id or 0"), default=0)
+    channel = models.CharField(_("channel"), max_length=10)
+    code = models.BigIntegerField(_("answer pattern code"))
+    shard = models.PositiveSmallIntegerField(_("shard"), default=0)
+    n = models.IntegerField(_("responses"), default=0)
+
+    class Meta:
+        verbose_name = _("answer pattern count")
+        verbose_name_plural = _("answer pattern counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "service_key", "channel", "code", "shard"],
+                name="tallycount_key",
+            ),
+            models.CheckConstraint(condition=Q(n__gte=0), name="tallycount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["period", "unit"], name="tallycount_period_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.unit_id}/{self.code}: {self.n}"

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from skm.method import Tally, compute
 from skm.method.elements import Element
@@ -72,18 +72,56 @@ def period_tally(
     *,
     unit: Unit | None = None,
     service: Service | None = None,
+    channel: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     rows: list[QuestionnaireElement] | None = None,
 ) -> Tally:
-    """Count the answer vectors of the period's responses (of ``unit``'s subtree).
+    """The multiset of answer vectors of the period's responses (of ``unit``'s subtree).
 
-    One query: per response the answers are encoded as a base-5 number
-    (sum of value * 5**position), then responses are grouped by that code.
+    Read from the maintained pattern counts (TallyCount), never from individual responses,
+    unless a date range is asked for: counts are not kept per day, so a date filter scans
+    the responses of the period (slower, documented).
     """
     rows = rows if rows is not None else questionnaire_elements(period)
     if not rows:
         return Tally(0)
+    if date_from is not None or date_to is not None:
+        codes = _raw_codes(period, rows, unit, service, channel, date_from, date_to)
+    else:
+        codes = _counted_codes(period, unit, service, channel)
+    # Positions may have gaps (an element removed from a draft version): compact them.
+    if [r.position for r in rows] != list(range(len(rows))):
+        return _tally_with_gaps(codes, rows)
+    return Tally.from_codes(len(rows), codes)
+
+
+def _counted_codes(
+    period: Period, unit: Unit | None, service: Service | None, channel: str | None
+) -> dict[int, int]:
+    from skm.surveys.models import TallyCount
+
+    qs = TallyCount.objects.filter(period=period)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if service is not None:
+        qs = qs.filter(service_key=service.pk)
+    if channel is not None:
+        qs = qs.filter(channel=channel)
+    totals = qs.values("code").annotate(total=Sum("n")).values_list("code", "total")
+    return {int(code): int(total) for code, total in totals if total}
+
+
+def _raw_codes(
+    period: Period,
+    rows: list[QuestionnaireElement],
+    unit: Unit | None,
+    service: Service | None,
+    channel: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> dict[int, int]:
+    """Per response the answers encoded as sum(value * 5**position), grouped by code."""
     place = " ".join(f"WHEN {r.pk} THEN {5**r.position}" for r in rows)
     answer_t = Answer._meta.db_table
     response_t = Response._meta.db_table
@@ -96,6 +134,9 @@ def period_tally(
     if service is not None:
         where.append("r.service_id = %s")
         params.append(service.pk)
+    if channel is not None:
+        where.append("r.channel = %s")
+        params.append(channel)
     if date_from is not None:
         where.append("r.submitted_at >= %s")
         params.append(_day_start(date_from))
@@ -113,11 +154,7 @@ def period_tally(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        codes = {int(code): int(n) for code, n in cursor.fetchall()}
-    # Positions may have gaps (an element removed from a draft version): compact them.
-    if [r.position for r in rows] != list(range(len(rows))):
-        return _tally_with_gaps(codes, rows)
-    return Tally.from_codes(len(rows), codes)
+        return {int(code): int(n) for code, n in cursor.fetchall()}
 
 
 def _tally_with_gaps(codes: dict[int, int], rows: list[QuestionnaireElement]) -> Tally:

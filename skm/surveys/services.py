@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from skm.method.elements import DEFAULT_ELEMENTS, Element, normalize
 from skm.org.models import Agency, Service, Unit
+from skm.surveys.counts import counts_add, pattern_code
 from skm.surveys.models import (
     MAX_ELEMENTS,
     Answer,
@@ -229,6 +231,8 @@ def _response_create(
         Answer(response=response, element=by_code[code], value=value)
         for code, value in given.items()
     )
+    code = pattern_code((by_code[c].position, v) for c, v in given.items())
+    counts_add({(period.pk, unit.pk, service.pk if service else 0, channel, code): 1})
     return response
 
 
@@ -425,6 +429,13 @@ def _flush(
     if not pending:
         return
     created = Response.objects.bulk_create([r for r, _answers in pending])
+    deltas: Counter = Counter()
+    for response, answers in pending:
+        code = pattern_code((rows[i].position, v) for i, v in enumerate(answers) if v is not None)
+        deltas[
+            (response.period_id, response.unit_id, response.service_id or 0, response.channel, code)
+        ] += 1
+    counts_add(deltas)
     Answer.objects.bulk_create(
         (
             Answer(response_id=response.pk, element_id=rows[i].pk, value=value)

@@ -67,3 +67,18 @@ def test_results_refuses_unknown_unit_and_period(demo, capsys):
         call_command("results", "--unit", DUKCAPIL, "--period", "semester-ii-2030")
     assert exit_info.value.code == 2
     assert "semester-i-2025" in capsys.readouterr().err
+
+
+def test_verify_finds_the_demo_counts_exact_and_reports_a_tampered_one(demo, capsys):
+    from skm.surveys.models import TallyCount
+
+    call_command("verify")  # no SystemExit: everything agrees
+    assert capsys.readouterr().err == ""
+    seed = Period.objects.get(unit__slug=DUKCAPIL, slug="semester-i-2025")
+    row = TallyCount.objects.filter(period=seed, n__gt=0).first()
+    TallyCount.objects.filter(pk=row.pk).update(n=row.n + 1)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("verify", "--unit", DUKCAPIL, "--period", "semester-i-2025")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert f"{row.n + 1}" in err and str(row.code) in err

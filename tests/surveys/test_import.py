@@ -8,6 +8,7 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from skm.method.elements import DEFAULT_ELEMENTS
+from skm.surveys.counts import verify
 from skm.surveys.models import Answer, ImportBatch, Response
 
 HEADER = ["Timestamp", "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan", "Jenis Layanan"]
@@ -68,6 +69,7 @@ def test_import_stores_everything_and_matches_skm_ikm(period, unit, service, tmp
     assert first.channel == Response.Channel.IMPORT
     assert Response.objects.filter(suggestion="Antrean lama").count() == 1
     assert ImportBatch.objects.get().rows == 12
+    assert verify(period_id=period.pk) == []
 
     call_command("results", "--unit", "dinas-contoh", "--period", "semester-i-2025", "--json")
     from_db = json.loads(capsys.readouterr().out)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from skm.method import Tally, compute
 from skm.method.elements import DEFAULT_ELEMENTS
-from skm.surveys.models import Period, Response
+from skm.surveys.counts import verify
+from skm.surveys.models import Period, Response, TallyCount
 from skm.surveys.selectors import period_result, period_tally
 from skm.surveys.services import period_create, questionnaire_create, response_create
 
@@ -41,11 +42,16 @@ vectors = st.lists(
 @given(data=vectors)
 def test_database_tally_equals_the_python_tally(period, unit, data):
     Response.objects.all().delete()
+    TallyCount.objects.all().delete()
     _store(period, unit, data)
     expected = Tally(9)
     for vector in data:
         expected.add(vector)
     assert period_tally(period).patterns == expected.patterns
+    # the maintained counts and a scan of the raw answers agree
+    raw = period_tally(period, date_from=period.start_date)
+    assert raw.patterns == expected.patterns
+    assert verify(period_id=period.pk) == []
     assert (
         period_result(period).to_dict()
         == compute(expected, DEFAULT_ELEMENTS, population=period.population).to_dict()
