@@ -143,6 +143,11 @@ CACHES = {
 # https://skm.pekalongankota.go.id ; defaults to the address the request came in on.
 PUBLIC_BASE_URL = os.environ.get("SKM_PUBLIC_BASE_URL", "").strip().rstrip("/")
 
+# Behind N reverse proxies that each append the peer to X-Forwarded-For, the client is the
+# N-th address from the right (the rate limit keys on a keyed hash of it).
+SKM_TRUSTED_PROXY_COUNT = int(os.environ.get("SKM_TRUSTED_PROXY_COUNT", "0"))
+CSRF_FAILURE_VIEW = "skm.public.views.csrf_failure"
+
 LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "dashboard:login"

@@ -203,7 +203,7 @@ def period_in_force(unit: Unit, today: dt.date | None = None) -> Period | None:
             status=Period.Status.OPEN,
             start_date__lte=today,
             end_date__gte=today,
-        ).order_by("-start_date")
+        ).order_by("start_date")  # later starts overwrite: the most recent period wins
     }
     for owner in chain:
         if owner.pk in periods:
