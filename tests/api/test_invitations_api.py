@@ -181,3 +181,19 @@ def test_openapi_schema_lists_the_endpoint(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/invitations"]["post"]
     assert set(operation["responses"]) == {"201", "401", "422"}
+
+
+def test_apikey_command_creates_lists_and_revokes(unit, capsys):
+    from django.core.management import call_command
+
+    from skm.surveys.models import ApiKey
+
+    call_command("apikey", "--unit", unit.slug, "--create", "Antrean")
+    plaintext = capsys.readouterr().out.strip().splitlines()[-1]
+    key = ApiKey.objects.get(unit=unit, name="Antrean")
+    assert plaintext.startswith(key.prefix) and key.key_hash != plaintext
+    call_command("apikey", "--unit", unit.slug, "--list")
+    assert key.prefix in capsys.readouterr().out
+    call_command("apikey", "--unit", unit.slug, "--revoke", key.prefix)
+    key.refresh_from_db()
+    assert key.revoked_at is not None
