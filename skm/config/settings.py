@@ -156,6 +156,9 @@ LOGOUT_REDIRECT_URL = "dashboard:login"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("SKM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# "thread": web imports load in a thread of the web process after the upload commits
+# (development, single server); "worker": a separate `skm importworker` service does it.
+IMPORT_RUNNER = os.environ.get("SKM_IMPORT_RUNNER", "thread")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -172,4 +175,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING" if PRODUCTION else "INFO"},
+    # WeasyPrint logs its progress on every PDF at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

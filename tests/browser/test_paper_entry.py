@@ -1,0 +1,109 @@
+"""An operator types two paper questionnaires with the keyboard only; both are stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from skm.org.models import Membership
+from skm.org.services import agency_create, service_create, unit_create
+from skm.surveys.models import Answer, Period, Response
+from skm.surveys.services import period_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def setup():
+    agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
+    unit = unit_create(agency=agency, name="Dinas Contoh")
+    service_create(unit=unit, name="Akta Kelahiran")
+    ktp = service_create(unit=unit, name="KTP-el")
+    today = timezone.localdate()
+    period = period_create(
+        unit=unit,
+        name="Periode Berjalan",
+        kind=Period.Kind.SEMESTER,
+        start_date=today - dt.timedelta(days=30),
+        end_date=today + dt.timedelta(days=30),
+        status=Period.Status.OPEN,
+    )
+    user = get_user_model().objects.create_user(username="operator", password="sandi-rahasia-1")
+    Membership.objects.create(user=user, agency=agency, unit=unit, role=Membership.Role.OPERATOR)
+    return unit, ktp, period
+
+
+def _answers(response):
+    return dict(Answer.objects.filter(response=response).values_list("element__code", "value"))
+
+
+def test_operator_types_two_questionnaires_with_the_keyboard(live_server, page, setup):
+    unit, ktp, period = setup
+    page.goto(f"{live_server.url}/staf/unit/{unit.slug}/kertas/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "sandi-rahasia-1")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#paper-form")
+    assert page.evaluate("document.activeElement.name") == "u_U1"
+
+    # 1: nine digits move through U1..U9 by themselves, then the profile; the service list
+    # takes its number ("2 – KTP-el"); Enter in the suggestion saves.
+    page.keyboard.type("443444433")
+    assert page.evaluate("document.activeElement.name") == "gender"
+    page.keyboard.type("p")
+    page.keyboard.type("34")
+    page.keyboard.press("Tab")
+    page.keyboard.type("5")  # D4/S1
+    page.keyboard.type("4")  # Swasta; "other occupation" is skipped
+    assert page.evaluate("document.activeElement.name") == "service"
+    page.keyboard.type("2")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Antrean cepat")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Tersimpan: kuesioner ke-1 hari ini.")
+    assert page.evaluate("document.activeElement.name") == "u_U1"
+    assert page.input_value("#id_u_U1") == ""
+
+    # 2: U3 left empty with Tab; a wrong key (5) is refused on the spot; occupation 6 goes on
+    # to "other occupation"; Enter saves from there.
+    page.keyboard.type("44")
+    page.keyboard.press("Tab")
+    page.keyboard.type("5")
+    assert page.input_value("#id_u_U4") == ""
+    page.keyboard.type("333333")
+    page.keyboard.type("L")
+    page.keyboard.type("52")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")
+    page.keyboard.type("6")
+    assert page.evaluate("document.activeElement.name") == "occupation_other"
+    page.keyboard.type("Petani")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Tersimpan: kuesioner ke-2 hari ini.")
+
+    first, second = Response.objects.order_by("pk")
+    assert (first.channel, second.channel) == (Response.Channel.PAPER, Response.Channel.PAPER)
+    assert (first.period, first.unit, first.service) == (period, unit, ktp)
+    assert (first.gender, first.age, first.education, first.occupation) == (
+        "P",
+        34,
+        "D4_S1",
+        "SWASTA",
+    )
+    assert first.suggestion == "Antrean cepat"
+    assert _answers(first) == {
+        "U1": 4, "U2": 4, "U3": 3, "U4": 4, "U5": 4, "U6": 4, "U7": 4, "U8": 3, "U9": 3,
+    }  # fmt: skip
+    assert (second.gender, second.age, second.education, second.occupation) == (
+        "L",
+        52,
+        "SMA",
+        "LAINNYA",
+    )
+    assert (second.occupation_other, second.service) == ("Petani", None)
+    assert _answers(second) == {
+        "U1": 4, "U2": 4, "U4": 3, "U5": 3, "U6": 3, "U7": 3, "U8": 3, "U9": 3,
+    }  # fmt: skip
