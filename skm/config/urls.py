@@ -17,4 +17,5 @@ urlpatterns = [
     path("staf/", include("skm.dashboard.urls")),
     path("s/", include("skm.public.form_urls")),
     path("kios/", include("skm.public.kiosk_urls")),
+    path("p/", include("skm.public.publication_urls")),
 ]

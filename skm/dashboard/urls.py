@@ -18,4 +18,6 @@ urlpatterns = [
     path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
     path("", include("skm.dashboard.kiosk_urls")),
     path("", include("skm.dashboard.data_urls")),
+    path("", include("skm.dashboard.results_urls")),
+    path("", include("skm.dashboard.suggestions_urls")),
 ]

@@ -26,6 +26,13 @@ class Agency(TimeStampedModel):
         blank=True,
         help_text=_("As printed on report covers, e.g. Kota Pekalongan."),
     )
+    class Rollup(models.TextChoices):
+        POOLED = "pooled", _("Pool the respondents of every unit below (respondent-weighted)")
+        MEAN = "mean", _("Mean of the units' IKM (every unit weighs the same)")
+
+    rollup = models.CharField(
+        _("roll-up rule"), max_length=10, choices=Rollup.choices, default=Rollup.POOLED
+    )
     logo = models.FileField(
         _("logo"),
         upload_to="logos/",

@@ -536,3 +536,39 @@ class TallyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id}/{self.unit_id}/{self.code}: {self.n}"
+
+
+class SuggestionReview(TimeStampedModel):
+    """Staff triage of a response's suggestion: which element it concerns, and its status.
+
+    ``suggested_element`` is what the keyword lexicon proposed; ``element`` is what staff
+    confirmed or corrected (empty: not about any element).
+    """
+
+    class Status(models.TextChoices):
+        NEW = "baru", _("New")
+        ACTED = "ditindaklanjuti", _("Followed up")
+        IRRELEVANT = "tidak_relevan", _("Not relevant")
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="review", verbose_name=_("response")
+    )
+    suggested_element = models.CharField(_("suggested element"), max_length=8, blank=True)
+    element = models.CharField(_("element"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        verbose_name = _("suggestion review")
+        verbose_name_plural = _("suggestion reviews")
+
+    def __str__(self) -> str:
+        return f"#{self.response_id} {self.element or '-'} {self.status}"
