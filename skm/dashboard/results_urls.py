@@ -1,5 +1,9 @@
-"""Staff results dashboard: /staf/unit/<unit>/hasil/..."""
+"""Staff results dashboard: /staf/unit/<unit>/hasil/ (page and table downloads)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from skm.dashboard import results
+
+urlpatterns = [
+    path("unit/<slug:unit_slug>/hasil/", results.results_page, name="results"),
+]

@@ -1,0 +1,241 @@
+"""The one chart module: every chart of the dashboard and of the reports is drawn here.
+
+Pure functions returning self-contained SVG text (no JavaScript, no library, no Django), so
+the same drawing goes inline into a web page, into the HTML that WeasyPrint turns into a
+PDF, or into a file. Every label is real SVG text, every string is escaped, and each chart
+carries a <title> and <desc>; the caller still puts the same data next to it as a table,
+because a table is what screen readers and spreadsheets read.
+
+Values are the printed texts that skm.method produced ("91.83"): a chart only places them,
+it never computes a figure a reader could compare with a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from itertools import count
+
+__all__ = ["Bar", "Series", "Svg", "bar_chart", "count_bars", "line_chart"]
+
+# Tabel II's lowest printed value of grades C, B and A, drawn as reference lines.
+GRADE_LINES: tuple[tuple[str, str], ...] = (("65.00", "C"), ("76.61", "B"), ("88.31", "A"))
+
+_ids = count(1)
+
+
+class Svg(str):
+    """SVG text that template engines may insert as is (Django honours ``__html__``).
+
+    Only this module creates it, and it escapes every piece of text it puts in.
+    """
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its label, the printed value (None when there is none) and whether it is
+    marked (a priority element); ``note`` is printed after the value, e.g. "prioritas"."""
+
+    label: str
+    value: str | None
+    marked: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[str | None]
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _open(width: int, height: int, title: str, desc: str, css: str) -> tuple[str, str, str]:
+    # Ids must be unique in a page that inlines several charts.
+    ident = f"chart{next(_ids)}"
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d">'
+        f'<title id="{ident}-t">{_e(title)}</title><desc id="{ident}-d">{_e(desc)}</desc>'
+    )
+    return ident, head, "</svg>"
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    desc: str = "",
+    low: str = "25",
+    high: str = "100",
+    grade_lines: bool = True,
+) -> Svg:
+    """Horizontal bars of printed values on a fixed scale (25..100 for scores and IKM),
+    with the grade thresholds of Tabel II as dashed lines and marked bars drawn darker,
+    hatched and labelled, so that the marking does not rest on colour alone."""
+    lo, hi = Decimal(low), Decimal(high)
+    row, left, right, top = 30, 250, 120, 40
+    plot = 700 - left - right
+    height = top + row * len(bars) + 10
+    ident, head, tail = _open(700, height, title, desc, "chart-bars")
+
+    def x(value: Decimal) -> Decimal:
+        clamped = min(max(value, lo), hi)
+        return left + (clamped - lo) / (hi - lo) * plot
+
+    parts = [
+        head,
+        f'<defs><pattern id="{ident}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="3" height="6" class="hatch"/></pattern>'
+        "</defs>",
+    ]
+    if grade_lines:
+        for n, (value, letter) in enumerate(GRADE_LINES):
+            if lo < Decimal(value) < hi:
+                px = f"{x(Decimal(value)):.1f}"
+                # Neighbouring labels alternate between two rows so they never overlap.
+                parts.append(
+                    f'<line class="threshold" x1="{px}" y1="{top - 6 - 14 * (n % 2)}" '
+                    f'x2="{px}" y2="{height - 6}"/>'
+                    f'<text class="threshold-label" x="{px}" y="{top - 24 + 14 * ((n + 1) % 2)}" '
+                    f'text-anchor="middle">{_e(letter)} ≥ {_e(value)}</text>'
+                )
+    for i, bar in enumerate(bars):
+        y = top + i * row
+        parts.append(
+            f'<text class="bar-label" x="{left - 8}" y="{y + 19}" '
+            f'text-anchor="end">{_e(bar.label)}</text>'
+        )
+        if bar.value is None:
+            parts.append(f'<text class="bar-value" x="{left + 4}" y="{y + 19}">–</text>')
+            continue
+        end = x(Decimal(bar.value))
+        kind = "bar marked" if bar.marked else "bar"
+        parts.append(
+            f'<rect class="{kind}" x="{left}" y="{y + 5}" width="{end - left:.1f}" height="20"/>'
+        )
+        if bar.marked:
+            parts.append(
+                f'<rect class="bar-hatch" x="{left}" y="{y + 5}" width="{end - left:.1f}" '
+                f'height="20" fill="url(#{ident}-hatch)"/>'
+            )
+        label = bar.value + (f" {bar.note}" if bar.note else "")
+        parts.append(
+            f'<text class="bar-value{" marked" if bar.marked else ""}" x="{end + 6:.1f}" '
+            f'y="{y + 19}">{_e(label)}</text>'
+        )
+    parts.append(tail)
+    return Svg("".join(parts))
+
+
+def count_bars(rows: Sequence[tuple[str, int, str]], *, title: str, desc: str = "") -> Svg:
+    """Simple bars for counts (respondent profile): (label, count, printed percentage)."""
+    row, left, right, top = 28, 130, 100, 6
+    plot = 440 - left - right
+    height = top + row * max(len(rows), 1) + 6
+    most = max((n for _, n, _ in rows), default=0) or 1
+    _, head, tail = _open(440, height, title, desc, "chart-counts")
+    parts = [head]
+    for i, (label, n, percent) in enumerate(rows):
+        y = top + i * row
+        width = plot * n / most
+        parts.append(
+            f'<text class="bar-label" x="{left - 8}" y="{y + 18}" '
+            f'text-anchor="end">{_e(label)}</text>'
+            f'<rect class="bar" x="{left}" y="{y + 4}" width="{width:.1f}" height="18"/>'
+            f'<text class="bar-value" x="{left + width + 6:.1f}" y="{y + 18}">'
+            f"{_e(n)} ({_e(percent)}%)</text>"
+        )
+    parts.append(tail)
+    return Svg("".join(parts))
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    desc: str = "",
+    low: str | None = None,
+    high: str = "100",
+) -> Svg:
+    """Lines across periods (``labels`` on the x axis), each point labelled with its value;
+    a missing value breaks the line. The y axis runs from ``low`` (by default a round
+    number below the lowest value, so that small changes stay visible) to ``high``."""
+    values = [Decimal(v) for s in series for v in s.values if v is not None]
+    if low is None:
+        floor = min(values, default=Decimal(25))
+        lo = max(Decimal(25), (floor // 5) * 5 - 5)
+    else:
+        lo = Decimal(low)
+    hi = Decimal(high)
+    width, height, left, right, top, bottom = 640, 300, 50, 20, 24, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(labels) - 1, 1)
+    _, head, tail = _open(width, height, title, desc, "chart-lines")
+
+    def px(i: int) -> float:
+        return left + (step * i if len(labels) > 1 else plot_w / 2)
+
+    def py(value: Decimal) -> float:
+        return float(top + (hi - min(max(value, lo), hi)) / (hi - lo) * plot_h)
+
+    parts = [head]
+    ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
+    for tick in ticks:
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{py(tick):.1f}" '
+            f'y2="{py(tick):.1f}"/>'
+            f'<text class="axis" x="{left - 6}" y="{py(tick) + 4:.1f}" '
+            f'text-anchor="end">{_e(f"{tick:.0f}")}</text>'
+        )
+
+    def anchor(i: int) -> str:
+        # The outermost labels grow inwards so that they are never cut off.
+        if len(labels) > 1 and i == 0:
+            return "start"
+        if len(labels) > 1 and i == len(labels) - 1:
+            return "end"
+        return "middle"
+
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text class="axis" x="{px(i):.1f}" y="{height - bottom + 20}" '
+            f'text-anchor="{anchor(i)}">{_e(label)}</text>'
+        )
+    for n, line in enumerate(series):
+        points: list[list[tuple[float, float, str, int]]] = [[]]
+        for i, value in enumerate(line.values):
+            if value is None:
+                points.append([])
+                continue
+            points[-1].append((px(i), py(Decimal(value)), value, i))
+        for run in points:
+            if len(run) > 1:
+                path = " ".join(f"{a:.1f},{b:.1f}" for a, b, _, _ in run)
+                parts.append(f'<polyline class="line line-{n % 4}" points="{path}"/>')
+            for a, b, value, i in run:
+                parts.append(
+                    f'<circle class="point line-{n % 4}" cx="{a:.1f}" cy="{b:.1f}" r="4"/>'
+                    f'<text class="point-label" x="{a:.1f}" y="{b - 9:.1f}" '
+                    f'text-anchor="{anchor(i)}">'
+                    f"{_e(value)}</text>"
+                )
+    if len(series) > 1:
+        for n, line in enumerate(series):
+            x0 = left + n * 150
+            parts.append(
+                f'<rect class="legend line-{n % 4}" x="{x0}" y="{height - 22}" width="14" '
+                f'height="4"/><text class="axis" x="{x0 + 20}" y="{height - 16}">'
+                f"{_e(line.name)}</text>"
+            )
+    parts.append(tail)
+    return Svg("".join(parts))

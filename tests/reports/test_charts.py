@@ -1,0 +1,75 @@
+"""The chart module: self-contained, escaped SVG with its text inside."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from skm.reports.charts import Bar, Series, Svg, bar_chart, count_bars, line_chart
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _texts(svg: str) -> list[str]:
+    return [t.text for t in ET.fromstring(svg).iter(f"{NS}text")]
+
+
+def test_bar_chart_labels_values_priorities_and_grade_lines():
+    svg = bar_chart(
+        [Bar("U1 Persyaratan", "91.83"), Bar("U3 Waktu", "91.02", True, "(prioritas)")],
+        title="IKM per unsur",
+    )
+    assert isinstance(svg, Svg)
+    assert svg.__html__() == str(svg)
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    assert root.find(f"{NS}title").text == "IKM per unsur"
+    assert _texts(svg) == [
+        "C ≥ 65.00",
+        "B ≥ 76.61",
+        "A ≥ 88.31",
+        "U1 Persyaratan",
+        "91.83",
+        "U3 Waktu",
+        "91.02 (prioritas)",
+    ]
+    assert len([r for r in root.iter(f"{NS}rect") if r.get("class") == "bar marked"]) == 1
+    assert len([line for line in root.iter(f"{NS}line") if line.get("class") == "threshold"]) == 3
+
+
+def test_bar_chart_width_is_proportional_on_the_25_to_100_scale():
+    root = ET.fromstring(bar_chart([Bar("a", "100.00"), Bar("b", "62.50")], title="t"))
+    widths = [float(r.get("width")) for r in root.iter(f"{NS}rect") if r.get("class") == "bar"]
+    assert widths == [330.0, 165.0]
+
+
+def test_text_is_escaped():
+    svg = bar_chart([Bar("<script>&", "50.00")], title='"><b>')
+    assert "<script>" not in svg
+    assert "&lt;script&gt;&amp;" in svg
+    assert ET.fromstring(svg).find(f"{NS}title").text == '"><b>'
+
+
+def test_missing_value_is_a_dash_not_a_bar():
+    root = ET.fromstring(bar_chart([Bar("U1", None)], title="t"))
+    assert [r for r in root.iter(f"{NS}rect") if r.get("class") == "bar"] == []
+    assert _texts(ET.tostring(root, encoding="unicode"))[-1] == "–"
+
+
+def test_count_bars_show_count_and_percent():
+    svg = count_bars([("Laki-laki", 3, "60.0"), ("Perempuan", 2, "40.0")], title="Jenis kelamin")
+    assert _texts(svg) == ["Laki-laki", "3 (60.0%)", "Perempuan", "2 (40.0%)"]
+
+
+def test_line_chart_points_labels_and_breaks():
+    svg = line_chart(
+        ["S2 2024", "S1 2025", "S2 2025"],
+        [Series("IKM", ["91.76", None, "93.40"])],
+        title="Tren",
+    )
+    root = ET.fromstring(svg)
+    assert len(list(root.iter(f"{NS}circle"))) == 2
+    # A missing period breaks the line: no segment joins the two points.
+    assert list(root.iter(f"{NS}polyline")) == []
+    texts = _texts(svg)
+    assert texts[-2:] == ["91.76", "93.40"]
+    assert texts[5:8] == ["S2 2024", "S1 2025", "S2 2025"]
