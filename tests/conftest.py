@@ -3,11 +3,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from skm.org.models import Agency, Service, Unit
 from skm.org.services import agency_create, service_create, unit_create
 from skm.surveys.models import Period
 from skm.surveys.services import period_create
+
+# Speed is measured in bench/, never asserted in tests: no per-example deadline, so that a
+# loaded CI machine cannot fail a property test for being slow.
+hypothesis_settings.register_profile("skm", deadline=None)
+hypothesis_settings.load_profile("skm")
 
 
 @pytest.fixture

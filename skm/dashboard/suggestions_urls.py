@@ -1,5 +1,14 @@
 """Suggestions inbox: /staf/unit/<unit>/saran/..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from skm.dashboard import suggestions
+
+urlpatterns = [
+    path("unit/<slug:unit_slug>/saran/", suggestions.suggestion_inbox, name="suggestions"),
+    path(
+        "unit/<slug:unit_slug>/saran/ubah/",
+        suggestions.suggestion_review,
+        name="suggestion_review",
+    ),
+]
