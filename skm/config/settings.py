@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers the three token-authenticated kiosk API paths without the session, CSRF and
+    # message machinery they do not use (host check and security headers still apply).
+    "skm.public.kiosk.KioskApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("skm.dashboard.data_urls")),
     path("", include("skm.dashboard.results_urls")),
     path("", include("skm.dashboard.suggestions_urls")),
+    path("", include("skm.dashboard.publish_urls")),
 ]

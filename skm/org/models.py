@@ -26,6 +26,7 @@ class Agency(TimeStampedModel):
         blank=True,
         help_text=_("As printed on report covers, e.g. Kota Pekalongan."),
     )
+
     class Rollup(models.TextChoices):
         POOLED = "pooled", _("Pool the respondents of every unit below (respondent-weighted)")
         MEAN = "mean", _("Mean of the units' IKM (every unit weighs the same)")
