@@ -421,6 +421,13 @@ def main(argv: list[str]) -> int:
             )
         )
         lost = accepted - stored_accepted
+        # The answer-pattern counts the results read must equal the raw answers.
+        counts_verified = (
+            subprocess.run(
+                [skm, "verify"], env=env, check=False, capture_output=True, text=True
+            ).returncode
+            == 0
+        )
         errors = (
             wrk_result["connect"]
             + wrk_result["read"]
@@ -514,6 +521,7 @@ def main(argv: list[str]) -> int:
         "stored_not_confirmed": stored_total - stored_accepted,
         "duplicate_ids": duplicate_ids,
         "responses_without_nine_answers": wrong_answers,
+        "counts_verified": counts_verified,
         "max_ms": round(wrk_result["max_us"] / 1000, 2),
         # CPU per completed request: the app's workers over the whole run, the database
         # backends from ~2 s in (when they exist). Load-independent, unlike the rate.
@@ -530,6 +538,7 @@ def main(argv: list[str]) -> int:
         and lost == 0
         and duplicate_ids == 0
         and wrong_answers == 0
+        and counts_verified
     )
     if not ok:
         print(
