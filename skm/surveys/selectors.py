@@ -76,8 +76,13 @@ def period_tally(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     rows: list[QuestionnaireElement] | None = None,
+    profile: dict[str, object] | None = None,
 ) -> Tally:
     """The multiset of answer vectors of the period's responses (of ``unit``'s subtree).
+
+    ``profile`` restricts to respondents with these profile values (``{"gender": "P"}``,
+    ``{"age__gte": 20, "age__lte": 29}``, ``{"age": None}``); like a date range it is not
+    part of the maintained counts, so it scans the period's answers.
 
     Read from the maintained pattern counts (TallyCount), never from individual responses,
     unless a date range is asked for: counts are not kept per day, so a date filter scans
@@ -86,8 +91,8 @@ def period_tally(
     rows = rows if rows is not None else questionnaire_elements(period)
     if not rows:
         return Tally(0)
-    if date_from is not None or date_to is not None:
-        codes = _raw_codes(period, rows, unit, service, channel, date_from, date_to)
+    if date_from is not None or date_to is not None or profile:
+        codes = _raw_codes(period, rows, unit, service, channel, date_from, date_to, profile)
     else:
         codes = _counted_codes(period, unit, service, channel)
     # Positions may have gaps (an element removed from a draft version): compact them.
@@ -120,6 +125,7 @@ def _raw_codes(
     channel: str | None,
     date_from: dt.date | None,
     date_to: dt.date | None,
+    profile: dict[str, object] | None = None,
 ) -> dict[int, int]:
     """Per response the answers encoded as sum(value * 5**position), grouped by code."""
     place = " ".join(f"WHEN {r.pk} THEN {5**r.position}" for r in rows)
@@ -143,6 +149,17 @@ def _raw_codes(
     if date_to is not None:
         where.append("r.submitted_at < %s")
         params.append(_day_start(date_to + dt.timedelta(days=1)))
+    for key, value in (profile or {}).items():
+        column, _sep, op = key.partition("__")
+        if column not in _PROFILE_COLUMNS:
+            raise ValueError(f"not a profile field: {column}")
+        if value is None:
+            where.append(f"r.{column} IS NULL")
+        elif op in _OPERATORS:
+            where.append(f"r.{column} {_OPERATORS[op]} %s")
+            params.append(value)
+        else:
+            raise ValueError(f"unknown comparison: {key}")
     sql = (
         # Only model table names and integer ids are formatted in; values are parameters.
         "SELECT code, COUNT(*) FROM ("  # noqa: S608
@@ -155,6 +172,10 @@ def _raw_codes(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {int(code): int(n) for code, n in cursor.fetchall()}
+
+
+_PROFILE_COLUMNS = frozenset({"gender", "age", "education", "occupation"})
+_OPERATORS = {"": "=", "gte": ">=", "lte": "<="}
 
 
 def _tally_with_gaps(codes: dict[int, int], rows: list[QuestionnaireElement]) -> Tally:

@@ -141,3 +141,26 @@ def render_table(result: SurveyResult, *, file_label: str | None = None) -> str:
 def render_json(result: SurveyResult) -> str:
     """The result's JSON contract (``SurveyResult.to_dict()``), keys in contract order."""
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+
+
+def render_ranking(
+    title: str, parts: Sequence[tuple[str, SurveyResult]], *, footer: str | None = None
+) -> str:
+    """A table of several results (sub-units, services, profile groups), one row each:
+    No | Kelompok | Responden | IKM | Mutu | Kinerja, in the order given."""
+    rows = [("No", "Kelompok", "Responden", "IKM", "Mutu", "Kinerja")]
+    for number, (label, result) in enumerate(parts, 1):
+        rows.append(
+            (
+                str(number),
+                label,
+                _count(result.respondents),
+                _number(result.ikm_text),
+                result.grade.letter if result.grade else "-",
+                result.grade.performance if result.grade else "-",
+            )
+        )
+    lines = [title, "", *_table(rows)]
+    if footer:
+        lines += ["", footer]
+    return "\n".join(lines)

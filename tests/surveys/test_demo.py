@@ -82,3 +82,54 @@ def test_verify_finds_the_demo_counts_exact_and_reports_a_tampered_one(demo, cap
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert f"{row.n + 1}" in err and str(row.code) in err
+
+
+def test_results_by_profile_groups_partition_the_respondents(demo, capsys):
+    for by in ("sex", "age", "education", "occupation", "service", "channel"):
+        data = json.loads(
+            _results(
+                capsys, "--unit", DUKCAPIL, "--period", "semester-i-2025", "--by", by, "--json"
+            )
+        )
+        assert data["by"] == by
+        assert sum(g["result"]["respondents"] for g in data["groups"]) == 615, by
+    sex = json.loads(
+        _results(capsys, "--unit", DUKCAPIL, "--period", "semester-i-2025", "--by", "sex", "--json")
+    )
+    assert [(g["key"], g["label"]) for g in sex["groups"]] == [
+        ("L", "Laki-laki"),
+        ("P", "Perempuan"),
+    ]
+    assert list(sex["groups"][0]["result"]) == list(
+        json.loads(_results(capsys, "--unit", DUKCAPIL, "--period", "semester-i-2025", "--json"))
+    )
+
+
+def test_results_children_rank_the_puskesmas_and_pool_the_dinas(demo, capsys):
+    data = json.loads(
+        _results(
+            capsys,
+            "--unit",
+            "dinas-kesehatan",
+            "--period",
+            "semester-i-2025",
+            "--children",
+            "--json",
+        )
+    )
+    assert [c["unit"] for c in data["children"]] == ["puskesmas-kramatsari", "puskesmas-bendan"]
+    assert data["rule"] == "pooled"
+    pooled = json.loads(
+        _results(capsys, "--unit", "dinas-kesehatan", "--period", "semester-i-2025", "--json")
+    )
+    assert data["rollup"]["ikm"] == pooled["ikm"]
+    assert data["rollup"]["respondents"] == sum(
+        c["result"]["respondents"] for c in data["children"]
+    )
+    table = _results(
+        capsys, "--unit", "dinas-kesehatan", "--period", "semester-i-2025", "--children"
+    )
+    assert "Puskesmas Kramatsari" in table.splitlines()[4]
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("results", "--unit", DUKCAPIL, "--period", "semester-i-2025", "--children")
+    assert exit_info.value.code == 2
