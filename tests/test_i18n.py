@@ -52,3 +52,17 @@ def test_health_check(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True}
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_catalogue_passes_gnu_msgfmt_check(po_path):
+    """Duplicates or broken plurals make `make messages` (msgmerge) fail for the next person."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("msgfmt"):
+        pytest.skip("GNU gettext is not installed")
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

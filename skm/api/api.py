@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from skm.api.invitations import router as invitations_router
+from skm.api.results import router as results_router
 
 api = NinjaAPI(
     title="SKM API",
@@ -22,6 +23,7 @@ api = NinjaAPI(
 )
 
 api.add_router("", invitations_router)
+api.add_router("", results_router)
 
 
 @api.exception_handler(AuthenticationError)
