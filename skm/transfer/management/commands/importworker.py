@@ -13,7 +13,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.translation import gettext as _
 
 from skm.transfer.jobs import (
@@ -65,7 +65,10 @@ class Command(BaseCommand):
             self.stderr.write(_("%(n)s interrupted import(s) marked as failed.") % {"n": failed})
         worked = 0
         while not stopping:
-            close_old_connections()
+            # Drop a connection the database closed meanwhile; never inside a transaction
+            # (a test runs the worker within one, and closing would break it).
+            if not connection.in_atomic_block:
+                close_old_connections()
             import_jobs_expire()
             job = import_job_take()
             if job is None:
