@@ -41,7 +41,7 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = user.is_active = True
             user.set_password(DEMO_PASSWORD)
             user.save()
-            url = opts["url"].rstrip("/") + "/admin/"
+            url = opts["url"].rstrip("/") + "/staf/"
             self.stdout.write("")
             self.stdout.write("=" * 60)
             self.stdout.write(_("SKM is starting at %(url)s") % {"url": url})
