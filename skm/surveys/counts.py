@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -44,6 +44,25 @@ def counts_add(deltas: Counter[CountKey] | dict[CountKey, int]) -> None:
     params = [(*key, shard, n) for key, n in sorted(rows)]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def counts_add_rows(
+    rows: Iterable[tuple[Response, Sequence[int | None]]], positions: Sequence[int]
+) -> None:
+    """Count freshly stored responses, each with its answers in questionnaire order
+    (``positions``: the questionnaire position of each answer slot; 0/None = no answer)."""
+    deltas: Counter[CountKey] = Counter()
+    for response, answers in rows:
+        code = pattern_code((positions[i], v) for i, v in enumerate(answers) if v)
+        key = (
+            response.period_id,
+            response.unit_id,
+            response.service_id or 0,
+            response.channel,
+            code,
+        )
+        deltas[key] += 1
+    counts_add(deltas)
 
 
 def counts_for_response(response: Response, positions: dict[int, int]) -> Counter[CountKey]:

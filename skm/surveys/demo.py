@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 from skm.method.construct import counts_for_scores
 from skm.org.models import Agency, Service, Unit
 from skm.org.services import agency_create, service_create, unit_create
-from skm.surveys.counts import counts_add, pattern_code
+from skm.surveys.counts import counts_add_rows
 from skm.surveys.models import Answer, Period, Publication, QuestionnaireElement, Response
 from skm.surveys.services import default_questionnaire, period_create, publication_publish
 
@@ -158,11 +157,7 @@ def _store(
             )
         )
     created = Response.objects.bulk_create(responses, batch_size=1000)
-    deltas: Counter = Counter()
-    for r, vector in zip(created, vectors, strict=True):
-        code = pattern_code((elements[i].position, v) for i, v in enumerate(vector) if v)
-        deltas[(r.period_id, r.unit_id, r.service_id or 0, r.channel, code)] += 1
-    counts_add(deltas)
+    counts_add_rows(zip(created, vectors, strict=True), [e.position for e in elements])
     Answer.objects.bulk_create(
         (
             Answer(response_id=r.pk, element_id=elements[i].pk, value=v)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from skm.method.elements import DEFAULT_ELEMENTS, Element, normalize
 from skm.org.models import Agency, Service, Unit
-from skm.surveys.counts import counts_add, pattern_code
+from skm.surveys.counts import counts_add, counts_add_rows, pattern_code
 from skm.surveys.models import (
     MAX_ELEMENTS,
     Answer,
@@ -303,7 +302,7 @@ def responses_import(
         )
     rows = questionnaire_elements(period)
     elements = method_elements(rows)
-    services = _service_lookup(unit)
+    services = service_lookup(unit)
     problems: list[str] = []
     problem_count = 0
     stored = 0
@@ -429,13 +428,9 @@ def _flush(
     if not pending:
         return
     created = Response.objects.bulk_create([r for r, _answers in pending])
-    deltas: Counter = Counter()
-    for response, answers in pending:
-        code = pattern_code((rows[i].position, v) for i, v in enumerate(answers) if v is not None)
-        deltas[
-            (response.period_id, response.unit_id, response.service_id or 0, response.channel, code)
-        ] += 1
-    counts_add(deltas)
+    counts_add_rows(
+        ((response, answers) for response, answers in pending), [r.position for r in rows]
+    )
     Answer.objects.bulk_create(
         (
             Answer(response_id=response.pk, element_id=rows[i].pk, value=value)
@@ -447,8 +442,8 @@ def _flush(
     )
 
 
-def _service_lookup(unit: Unit) -> dict[str, Service]:
-    """Services a file may name: the unit's and those of the units above it."""
+def service_lookup(unit: Unit) -> dict[str, Service]:
+    """Services a file may name (normalised name or slug): the unit's and those above it."""
     units = [unit, *unit.ancestors()]
     lookup: dict[str, Service] = {}
     for service in Service.objects.filter(unit__in=units):

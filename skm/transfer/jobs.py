@@ -47,7 +47,7 @@ from skm.method.profile import EDUCATIONS, OCCUPATIONS
 from skm.org.models import Service, Unit
 from skm.surveys.models import ImportBatch, ImportJob, Period
 from skm.surveys.selectors import method_elements, questionnaire_elements
-from skm.surveys.services import ImportRefused, file_sha256, responses_import
+from skm.surveys.services import ImportRefused, file_sha256, responses_import, service_lookup
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +298,7 @@ def _check(job: ImportJob) -> dict[str, Any]:
     period = job.period
     rows = questionnaire_elements(period)
     elements = method_elements(rows)
-    lookup = _service_lookup(job.unit)
+    lookup = service_lookup(job.unit)
     start = timezone.make_aware(dt.datetime.combine(period.start_date, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(period.end_date, dt.time.max))
     rename = _renamer(job)
@@ -411,15 +411,6 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "rows_done": reader.rows_read,
             "finished_at": timezone.now() if problem_count else None,
         }
-
-
-def _service_lookup(unit: Unit) -> dict[str, Service]:
-    # The same names and slugs responses_import accepts (services of the unit and above).
-    lookup: dict[str, Service] = {}
-    for service in Service.objects.filter(unit__in=[unit, *unit.ancestors()]):
-        lookup.setdefault(normalize(service.name), service)
-        lookup.setdefault(normalize(service.slug), service)
-    return lookup
 
 
 def _field_label(field: str, elements) -> str:
