@@ -31,6 +31,7 @@ from .profile import (
 from .rounding import round_half_up
 from .sampling import SampleResult, required_sample
 from .stats import element_interval, index_interval
+from .summary import Summary, weight_units
 from .tally import Tally, decode_pattern, tally_code
 from .weights import WEIGHTINGS, WeightError, weights_for
 
@@ -48,6 +49,7 @@ __all__ = [
     "Grade",
     "ProfileError",
     "SampleResult",
+    "Summary",
     "SurveyResult",
     "Tally",
     "WeightError",
@@ -71,5 +73,6 @@ __all__ = [
     "round_half_up",
     "tally_code",
     "totals_for_score",
+    "weight_units",
     "weights_for",
 ]

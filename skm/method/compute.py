@@ -20,7 +20,8 @@ from .grades import Grade, grade_for
 from .priorities import priority_codes
 from .rounding import round_half_up
 from .sampling import SampleResult, required_sample
-from .stats import element_interval, index_interval
+from .stats import element_interval, index_interval, index_interval_from_groups
+from .summary import Summary, weight_units
 from .tally import Tally
 from .weights import WEIGHTINGS, weights_for
 
@@ -172,7 +173,7 @@ def _element_counts(
 
 
 def compute(
-    tally: Tally,
+    tally: Tally | Summary,
     elements: Sequence[Element],
     *,
     weighting: str = "exact",
@@ -180,7 +181,7 @@ def compute(
     priorities: int = 3,
     population: int | None = None,
 ) -> SurveyResult:
-    """Compute a survey's result from its tally.
+    """Compute a survey's result from its tally (or the bounded Summary of one).
 
     ``elements`` describes the tally's positions in order; ``weighting``/``weights`` select
     the weights (see weights_for); ``priorities`` is k of priority_codes; ``population``
@@ -198,10 +199,18 @@ def compute(
         element_weights: tuple[Fraction, ...] = ()
     else:
         element_weights = weights_for(weighting, tally.n_elements, weights)
-    patterns = _valid_patterns(tally)
-
-    respondents = sum(patterns.values())
-    counts = _element_counts(patterns, tally.n_elements)
+    if isinstance(tally, Summary):
+        if tally.units != weight_units(element_weights):
+            raise ValueError("the summary was accumulated with other weights")
+        if not tally.is_consistent():
+            raise ValueError("the summary has negative or impossible counts")
+        patterns = None
+        respondents = tally.respondents
+        counts = tally.element_counts()
+    else:
+        patterns = _valid_patterns(tally)
+        respondents = sum(patterns.values())
+        counts = _element_counts(patterns, tally.n_elements)
 
     results: list[ElementResult] = []
     for element, weight, element_counts in zip(elements, element_weights, counts, strict=True):
@@ -252,7 +261,12 @@ def compute(
         ikm = index * _25
         index_text = _text(index, 4)
         ikm_text = _text(ikm, 2)
-        ci95 = index_interval(patterns, element_weights, ikm, population)
+        if patterns is None:
+            ci95 = index_interval_from_groups(
+                tally.groups, sum(element_weights, Fraction(0)), ikm, population
+            )
+        else:
+            ci95 = index_interval(patterns, element_weights, ikm, population)
         grade = grade_for(Decimal(ikm_text))
 
     sample = None

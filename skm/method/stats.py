@@ -17,8 +17,16 @@ from fractions import Fraction
 from operator import mul
 
 from .rounding import round_half_up
+from .summary import weight_units
 
-__all__ = ["Z95", "element_interval", "index_interval", "interval", "variance_of_mean"]
+__all__ = [
+    "Z95",
+    "element_interval",
+    "index_interval",
+    "index_interval_from_groups",
+    "interval",
+    "variance_of_mean",
+]
 
 Z95 = Fraction(196, 100)
 _PRECISION = 50
@@ -102,17 +110,16 @@ def index_interval(
     Each respondent j gets t_j = Σ w_i x_ij / Σ w_i (over the elements j answered) · Σ w_i,
     their weighted mean rescaled to the full weight, so that with complete answers the mean
     of t is exactly NI. The interval is IKM ± 25·1.96·sd(t)/√n·FPC, centred on the IKM and
-    clamped to [25·Σw, 100·Σw]. Vectors are grouped by their answered weight Σ w_i, so
-    the fractions are touched once per group and each vector costs a few integer sums.
+    clamped to [25·Σw, 100·Σw]. Vectors are grouped by their answered weight (see
+    :func:`index_interval_from_groups`), so each vector costs a few integer sums.
     """
     if not weights:
         return None
-    common = math.lcm(*(w.denominator for w in weights))
-    units = [int(w * common) for w in weights]
+    units = weight_units(weights)
     full = sum(units)
     # Complete vectors (the usual case) all have answered weight ``full``: accumulate them
-    # inline. Others are grouped by answered weight b: {b: [Σ c·A, Σ c·A²]}
-    # with A = Σ units·x, so fractions are only built once per group.
+    # inline. Others are grouped by answered weight b: {b: [n, Σ c·A, Σ c·A²]}
+    # with A = Σ units·x.
     n = full_sum_a = full_sum_a2 = 0
     groups: dict[int, list[int]] = {}
     for pattern, count in patterns.items():
@@ -129,24 +136,41 @@ def index_interval(
             if x is not None:
                 a += unit * x
                 b += unit
-        if b == 0:
-            continue
-        n += count
-        group = groups.setdefault(b, [0, 0])
-        group[0] += count * a
-        group[1] += count * a * a
-    group = groups.setdefault(full, [0, 0])
-    group[0] += full_sum_a
-    group[1] += full_sum_a2
-    if n < 2:
-        return None
+        group = groups.setdefault(b, [0, 0, 0])
+        group[0] += count
+        group[1] += count * a
+        group[2] += count * a * a
+    group = groups.setdefault(full, [0, 0, 0])
+    group[0] += n
+    group[1] += full_sum_a
+    group[2] += full_sum_a2
+    return index_interval_from_groups(groups, sum(weights, Fraction(0)), ikm, population)
+
+
+def index_interval_from_groups(
+    groups: Mapping[int, Sequence[int]],
+    weight_sum: Fraction,
+    ikm: Fraction,
+    population: int | None = None,
+) -> tuple[str, str] | None:
+    """The IKM interval from respondents grouped by answered weight b (in integer units):
+    {b: (respondents, Σ A, Σ A²)} with A = Σ u_i·x_i over the answered elements.
+
+    t = A / b · Σw for each respondent, so Σ t and Σ t² follow from each group's sums
+    with one fraction per group. Groups with b = 0 (only zero-weight elements answered)
+    carry no information about the index and are left out.
+    """
+    n = 0
     total = Fraction(0)
     total_sq = Fraction(0)
-    for b, (sum_a, sum_a2) in groups.items():
-        # t = A / b · full / common
-        factor = Fraction(full, b * common)
+    for b, (count, sum_a, sum_a2) in groups.items():
+        if b == 0 or count <= 0:
+            continue
+        n += count
+        factor = weight_sum / b
         total += factor * sum_a
         total_sq += factor * factor * sum_a2
+    if n < 2:
+        return None
     se2 = variance_of_mean(n, total, total_sq, population)
-    weight_sum = Fraction(full, common)
     return interval(ikm, se2, _25, _25 * weight_sum, 100 * weight_sum)
