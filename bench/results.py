@@ -4,9 +4,10 @@
    and builds a province-like tree: one root unit with 50 units below it, 20 services, one
    period on the root covering them all.
 2. Bulk-loads N responses (default 1,000,000) with their nine answers through COPY, spread
-   over the 50 units, the 20 services and the four channels, and the answer-pattern counts
-   (TallyCount) the application keeps; `skm verify` then checks the counts equal the raw
-   answers.
+   over the 50 units, the 20 services and the four channels, and the per-cell counts
+   (CellCount) the application keeps, computed by the application's own counting code;
+   `skm verify` then checks the counts equal the raw answers. With ``--sqlite`` the same
+   runs on a temporary SQLite file (rows inserted in batches instead of COPY).
 3. Times, as the median of repeated runs in this process (Django's test client, a logged-in
    superuser): the dashboard page of the root and of one unit, `GET /api/v1/results/...`,
    and the naive path: the same result recomputed from the raw answers (one scan of the
@@ -19,6 +20,7 @@ times faster than the naive path.
 
     .venv/bin/python bench/results.py               # 1,000,000 responses
     .venv/bin/python bench/results.py --quick       # 100,000 responses, 3 runs each
+    .venv/bin/python bench/results.py --sqlite      # the same on SQLite
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,13 +77,38 @@ def _median_ms(fn, runs: int) -> float:
     return round(statistics.median(times), 1)
 
 
+def _rows(n: int, period_id: int, unit_ids: list[int], service_ids: list[int], pool, rng):
+    """The i-th response's values and answer pattern (deterministic for a seed)."""
+    start = dt.datetime(2026, 1, 1, 1, tzinfo=dt.UTC)
+    for i in range(n):
+        when = start + dt.timedelta(seconds=(i * 31) % (360 * 86400))
+        yield (
+            (
+                1 + i,
+                period_id,
+                unit_ids[i % UNITS],
+                service_ids[(i // UNITS) % SERVICES],
+                CHANNELS[i % 4],
+                when,
+                "LP"[i % 2],
+                18 + (i % 60),
+                ("SD", "SMP", "SMA", "D1_D3", "D4_S1", "S2", "S3")[i % 7],
+                ("PNS", "TNI", "POLRI", "SWASTA", "WIRAUSAHA", "LAINNYA")[i % 6],
+                "",
+                "",
+                when,
+            ),
+            pool[rng.randrange(len(pool))],
+        )
+
+
 def _load(n: int, rng: random.Random) -> dict:
-    """Organisation, period and N responses with answers and counts, through COPY."""
-    from django.db import connection
+    """Organisation, period and N responses with answers and counts (COPY on PostgreSQL)."""
+    from django.db import connection, transaction
 
     from skm.org.services import agency_create, service_create, unit_create
-    from skm.surveys.counts import pattern_code
-    from skm.surveys.models import Answer, Period, Response, TallyCount
+    from skm.surveys.counts import counts_add, merge_delta, period_units, response_delta
+    from skm.surveys.models import Answer, CellCount, Period, Response
     from skm.surveys.services import period_create
 
     agency = agency_create(name="Pemerintah Provinsi Bench", city="Provinsi Bench")
@@ -101,73 +127,80 @@ def _load(n: int, rng: random.Random) -> dict:
         status=Period.Status.CLOSED,
     )
     elements = list(period.questionnaire.elements.order_by("position"))
-    # A few thousand distinct answer patterns, as real surveys have: mostly 3s and 4s.
+    element_ids = [e.pk for e in elements]
+    positions = [e.position for e in elements]
+    units_of = period_units(period)
+    # Distinct answer patterns drawn from a pool of 4,000, mostly 3s and 4s.
     pool = [tuple(rng.choices((1, 2, 3, 4), (2, 6, 42, 50), k=len(elements))) for _ in range(4000)]
     unit_ids = [u.pk for u in units]
     service_ids = [s.pk for s in services]
-    start = dt.datetime(2026, 1, 1, 1, tzinfo=dt.UTC)
-    counts: Counter = Counter()
+    deltas: dict = {}
     response_t, answer_t = Response._meta.db_table, Answer._meta.db_table
-    first_id = 1
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg cursor, for COPY
-        columns = (
-            "id, period_id, unit_id, service_id, channel, submitted_at, gender, age,"
-            " education, occupation, occupation_other, suggestion, created_at"
-        )
-        with raw.copy(f"COPY {response_t} ({columns}) FROM STDIN") as copy:
-            for i in range(n):
-                unit_id = unit_ids[i % UNITS]
-                service_id = service_ids[(i // UNITS) % SERVICES]
-                channel = CHANNELS[i % 4]
-                when = start + dt.timedelta(seconds=(i * 31) % (360 * 86400))
-                copy.write_row(
-                    (
-                        first_id + i,
-                        period.pk,
-                        unit_id,
-                        service_id,
-                        channel,
-                        when,
-                        "LP"[i % 2],
-                        18 + (i % 60),
-                        ("SD", "SMP", "SMA", "D1_D3", "D4_S1", "S2", "S3")[i % 7],
-                        ("PNS", "TNI", "POLRI", "SWASTA", "WIRAUSAHA", "LAINNYA")[i % 6],
-                        "",
-                        "",
-                        when,
-                    )
-                )
-        patterns = [pool[rng.randrange(len(pool))] for _ in range(n)]
-        with raw.copy(f"COPY {answer_t} (response_id, element_id, value) FROM STDIN") as copy:
-            element_ids = [e.pk for e in elements]
-            for i, pattern in enumerate(patterns):
-                rid = first_id + i
-                for element_id, value in zip(element_ids, pattern, strict=True):
-                    copy.write_row((rid, element_id, value))
-        for i, pattern in enumerate(patterns):
-            code = pattern_code(enumerate(pattern))
-            key = (
-                period.pk,
-                unit_ids[i % UNITS],
-                service_ids[(i // UNITS) % SERVICES],
-                CHANNELS[i % 4],
-                code,
-            )
-            counts[key] += 1
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{response_t}', 'id'), %s)", [first_id + n]
-        )
-    TallyCount.objects.bulk_create(
-        (
-            TallyCount(period_id=p, unit_id=u, service_key=s, channel=c, code=code, n=k)
-            for (p, u, s, c, code), k in counts.items()
-        ),
-        batch_size=10_000,
+    columns = (
+        "id, period_id, unit_id, service_id, channel, submitted_at, gender, age,"
+        " education, occupation, occupation_other, suggestion, created_at"
     )
+    rows = _rows(n, period.pk, unit_ids, service_ids, pool, rng)
+
+    def count(values, pattern):
+        merge_delta(
+            deltas,
+            response_delta(
+                period_id=values[1],
+                unit_id=values[2],
+                service_id=values[3],
+                channel=values[4],
+                answers=zip(positions, pattern, strict=True),
+                units=units_of,
+                gender=values[6],
+                age=values[7],
+                education=values[8],
+                occupation=values[9],
+            ),
+        )
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg cursor, for COPY
+            patterns = []
+            with raw.copy(f"COPY {response_t} ({columns}) FROM STDIN") as copy:
+                for values, pattern in rows:
+                    copy.write_row(values)
+                    patterns.append(pattern)
+                    count(values, pattern)
+            with raw.copy(f"COPY {answer_t} (response_id, element_id, value) FROM STDIN") as copy:
+                for i, pattern in enumerate(patterns):
+                    for element_id, value in zip(element_ids, pattern, strict=True):
+                        copy.write_row((1 + i, element_id, value))
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{response_t}', 'id'), %s)", [n + 1]
+            )
+        else:
+            insert_r = f"INSERT INTO {response_t} ({columns}) VALUES ({', '.join(['%s'] * 13)})"
+            insert_a = (
+                f"INSERT INTO {answer_t} (response_id, element_id, value) VALUES (%s, %s, %s)"
+            )
+            adapt = connection.ops.adapt_datetimefield_value
+            batch, answers = [], []
+            for values, pattern in rows:
+                batch.append((*values[:5], adapt(values[5]), *values[6:12], adapt(values[12])))
+                answers.extend(zip([values[0]] * len(pattern), element_ids, pattern, strict=True))
+                count(values, pattern)
+                if len(batch) >= 20_000:
+                    cursor.executemany(insert_r, batch)
+                    cursor.executemany(insert_a, answers)
+                    batch, answers = [], []
+            cursor.executemany(insert_r, batch)
+            cursor.executemany(insert_a, answers)
+        counts_add(deltas)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"root": root, "unit": units[7], "period": period, "count_rows": len(counts)}
+    return {
+        "root": root,
+        "unit": units[7],
+        "period": period,
+        "count_rows": CellCount.objects.count(),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -176,19 +209,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="100,000 responses, 3 runs")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file")
     args = parser.parse_args(argv)
     n = 100_000 if args.quick else args.responses
     runs = 3 if args.quick else args.runs
 
     db = f"skm_bench_results_{os.getpid()}"
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db}",
-            "SKM_DATA_DIR": tempfile.mkdtemp(prefix="skm-bench-results-"),
-            "DJANGO_SETTINGS_MODULE": "skm.config.settings",
-        }
-    )
-    _psql(f'CREATE DATABASE "{db}"')
+    data_dir = tempfile.mkdtemp(prefix="skm-bench-results-")
+    os.environ.update({"SKM_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "skm.config.settings"})
+    if args.sqlite:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db}"
+        _psql(f'CREATE DATABASE "{db}"')
     try:
         import django
 
@@ -232,7 +265,7 @@ def main(argv: list[str]) -> int:
 
         def naive():
             # The same result recomputed from the individual answers (no counts).
-            tally = period_tally(period, unit=root, rows=rows, date_from=period.start_date)
+            tally = period_tally(period, unit=root, rows=rows)
             compute(
                 tally,
                 method_elements(rows),
@@ -246,6 +279,7 @@ def main(argv: list[str]) -> int:
         root_ms = _median_ms(lambda: page(root), runs)
         unit_ms = _median_ms(lambda: page(unit), runs)
         summary = {
+            "database": "sqlite" if args.sqlite else "postgresql",
             "responses": n,
             "dashboard_root_ms": root_ms,
             "dashboard_unit_ms": unit_ms,
@@ -260,16 +294,20 @@ def main(argv: list[str]) -> int:
             "load_seconds": load_s,
             "verify_seconds": verify_s,
             "counts_verified": not differences,
-            "tallycount_rows": loaded["count_rows"],
+            "cellcount_rows": loaded["count_rows"],
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
-                "postgresql": _psql("SHOW server_version"),
+                "database": (
+                    "SQLite " + __import__("sqlite3").sqlite_version
+                    if args.sqlite
+                    else "PostgreSQL " + _psql("SHOW server_version")
+                ),
             },
         }
         print(json.dumps(summary), flush=True)
         data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        data["results"] = details
+        data["results_sqlite" if args.sqlite else "results"] = details
         RESULTS.write_text(json.dumps(data, indent=2) + "\n")
         ok = (
             root_ms < 200
@@ -285,8 +323,12 @@ def main(argv: list[str]) -> int:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not args.keep_db and not args.sqlite:
             _psql(f'DROP DATABASE IF EXISTS "{db}"')
+        if not args.keep_db:
+            import shutil
+
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ import re
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "AGE_GROUPS",
     "EDUCATIONS",
     "GENDERS",
     "OCCUPATIONS",
     "ProfileError",
+    "age_group",
     "parse_age",
     "parse_education",
     "parse_gender",
@@ -40,6 +42,26 @@ OCCUPATIONS: tuple[tuple[str, str], ...] = (
     ("LAINNYA", "Lainnya"),
 )
 AGE_MIN, AGE_MAX = 10, 120
+# The age groups of the Laporan Hasil: (code, lowest age, highest age, label); None is
+# open-ended.
+AGE_GROUPS: tuple[tuple[str, int | None, int | None, str], ...] = (
+    ("lt20", None, 19, "< 20"),
+    ("20_29", 20, 29, "20–29"),
+    ("30_39", 30, 39, "30–39"),
+    ("40_49", 40, 49, "40–49"),
+    ("50_59", 50, 59, "50–59"),
+    ("ge60", 60, None, "≥ 60"),
+)
+
+
+def age_group(age: int | None) -> str:
+    """The code of the age group of ``age``; "" when the age is not known."""
+    if age is None:
+        return ""
+    for code, low, high, _label in AGE_GROUPS:
+        if (low is None or age >= low) and (high is None or age <= high):
+            return code
+    return ""
 
 
 class ProfileError(ValueError):

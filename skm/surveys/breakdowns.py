@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skm.method import EDUCATIONS, GENDERS, OCCUPATIONS, SurveyResult, compute
+from skm.method.profile import AGE_GROUPS
 from skm.org.models import Unit
 from skm.surveys.models import Period
 from skm.surveys.results import (
-    AGE_GROUPS,
     PartResult,
     Rollup,
     children_results,

@@ -1,87 +1,274 @@
-"""Maintaining and reading the answer-pattern counts (TallyCount).
+"""Maintaining, reading and verifying the per-cell counts (CellCount).
 
 Every write of responses calls ``counts_add`` inside its own transaction, so the counts
-are exactly the responses at every commit. ``verify`` recomputes from the raw answers.
+are exactly the responses at every commit. A cell is (period, unit, service, channel);
+its rows hold the figures of skm.method.Summary plus the respondent profile counts.
+``verify`` recomputes everything from the raw responses, ``rebuild`` replaces the counts
+by that recomputation.
+
+A period's integer weight units (``period_units``) decide the answered-weight groups and
+the weighted sums. They are 1 for every element unless the period uses custom weights,
+whose values are frozen with the questionnaire once it has answers; switching a period
+to or from the custom weighting rebuilds its counts (Period.save).
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
-from skm.surveys.models import Answer, Response, TallyCount
+from skm.method import Summary, WeightError, weight_units, weights_for
+from skm.method.profile import age_group
+from skm.surveys.models import (
+    COUNT_COLUMNS,
+    MOMENT_COLUMNS,
+    PROFILE_COLUMNS,
+    SCORE_COLUMNS,
+    Answer,
+    CellCount,
+    Period,
+    QuestionnaireElement,
+    Response,
+    score_column,
+)
 
 SHARDS = 8
-CountKey = tuple[int, int, int, str, int]  # period, unit, service_key, channel, code
+CellKey = tuple[int, int, int, str, int]  # period, unit, service_key, channel, weight_group
+KEY_COLUMNS = ("period_id", "unit_id", "service_key", "channel", "weight_group")
+_TABLE = CellCount._meta.db_table
 
 
-def pattern_code(values: Iterable[tuple[int, int]]) -> int:
-    """Base-5 code of (position, score) pairs: the same number the SQL in selectors makes."""
-    return sum(score * 5**position for position, score in values)
+def questionnaire_units(questionnaire_id: int, weighting: str) -> dict[int, int]:
+    """Questionnaire position -> integer weight unit under ``weighting``.
 
-
-def counts_add(deltas: Counter[CountKey] | dict[CountKey, int]) -> None:
-    """Add ``n`` to the count of each key (negative to remove), in the caller's transaction.
-
-    One upsert statement per key; the shard is chosen at random per call so that two
-    concurrent submissions of the same pattern rarely touch the same row.
+    Unusable custom weights (which Period.clean refuses) count as equal, so that a write is
+    never lost to a configuration error; the results page then reports the weights.
     """
-    rows = [(k, n) for k, n in deltas.items() if n]
+    rows = list(
+        QuestionnaireElement.objects.filter(questionnaire_id=questionnaire_id)
+        .order_by("position")
+        .values_list("position", "weight")
+    )
+    if not rows:
+        return {}
+    try:
+        custom = [w for _p, w in rows] if weighting == Period.Weighting.CUSTOM else None
+        if custom is not None and any(w is None for w in custom):
+            raise WeightError("incomplete")
+        units = weight_units(weights_for(weighting, len(rows), custom))
+    except WeightError:
+        units = (1,) * len(rows)
+    return {position: unit for (position, _w), unit in zip(rows, units, strict=True)}
+
+
+def period_units(period: Period) -> dict[int, int]:
+    """Questionnaire position -> integer weight unit of the period's weighting."""
+    return questionnaire_units(period.questionnaire_id, period.weighting)
+
+
+def response_delta(
+    *,
+    period_id: int,
+    unit_id: int,
+    service_id: int | None,
+    channel: str,
+    answers: Iterable[tuple[int, int]],
+    units: Mapping[int, int],
+    gender: str = "",
+    age: int | None = None,
+    education: str = "",
+    occupation: str = "",
+) -> tuple[CellKey, dict[str, int]] | None:
+    """The cell key and column increments of one response; ``answers`` are
+    (questionnaire position, score 1..4) pairs. None when nothing was answered."""
+    delta: dict[str, int] = {}
+    a = b = 0
+    for position, value in answers:
+        if not value:
+            continue
+        unit = units.get(position, 1)
+        a += unit * value
+        b += unit
+        column = score_column(position, value)
+        delta[column] = delta.get(column, 0) + 1
+    if not delta:
+        return None
+    delta["n"] = 1
+    delta["sum_a"] = a
+    delta["sum_a2"] = a * a
+    for field, value in (
+        ("gender", gender),
+        ("age", age_group(age)),
+        ("education", education),
+        ("occupation", occupation),
+    ):
+        column = PROFILE_COLUMNS.get((field, value or ""))
+        if column is not None:
+            delta[column] = 1
+    return (period_id, unit_id, service_id or 0, channel, b), delta
+
+
+def delta_of_response(
+    response: Response, answers: Iterable[tuple[int, int]], units: Mapping[int, int]
+) -> tuple[CellKey, dict[str, int]] | None:
+    """``response_delta`` for a stored Response (``answers`` as position, score)."""
+    return response_delta(
+        period_id=response.period_id,
+        unit_id=response.unit_id,
+        service_id=response.service_id,
+        channel=response.channel,
+        answers=answers,
+        units=units,
+        gender=response.gender,
+        age=response.age,
+        education=response.education,
+        occupation=response.occupation,
+    )
+
+
+UPSERT_SQL = (
+    f"INSERT INTO {_TABLE} ({', '.join(KEY_COLUMNS)}, shard, {', '.join(COUNT_COLUMNS)}) "  # noqa: S608 (column names only)
+    f"VALUES ({', '.join(['%s'] * (len(KEY_COLUMNS) + 1 + len(COUNT_COLUMNS)))}) "
+    f"ON CONFLICT ({', '.join(KEY_COLUMNS)}, shard) DO UPDATE SET "
+    + ", ".join(f"{c} = {_TABLE}.{c} + excluded.{c}" for c in COUNT_COLUMNS)
+)
+
+
+def delta_values(delta: Mapping[str, int]) -> list[int]:
+    """The increments in COUNT_COLUMNS order (the upsert's parameters after the key)."""
+    return [delta.get(column, 0) for column in COUNT_COLUMNS]
+
+
+def counts_add(deltas: Mapping[CellKey, Mapping[str, int]]) -> None:
+    """Add each key's increments (negative to remove), in the caller's transaction.
+
+    One upsert per key; the shard is chosen at random per call so that two concurrent
+    submissions to the same cell rarely touch the same row.
+    """
+    rows = [(key, delta) for key, delta in deltas.items() if any(delta.values())]
     if not rows:
         return
-    table = TallyCount._meta.db_table
     shard = random.randrange(SHARDS)
-    sql = (
-        f"INSERT INTO {table} (period_id, unit_id, service_key, channel, code, shard, n) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (period_id, unit_id, service_key, channel, code, shard) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
-    )
-    params = [(*key, shard, n) for key, n in sorted(rows)]
+    params = [[*key, shard, *delta_values(delta)] for key, delta in sorted(rows)]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(UPSERT_SQL, params)
+
+
+def merge_delta(
+    deltas: dict[CellKey, Counter], item: tuple[CellKey, dict[str, int]] | None, sign: int = 1
+) -> None:
+    if item is None:
+        return
+    key, delta = item
+    target = deltas.setdefault(key, Counter())
+    for column, value in delta.items():
+        target[column] += sign * value
 
 
 def counts_add_rows(
-    rows: Iterable[tuple[Response, Sequence[int | None]]], positions: Sequence[int]
+    rows: Iterable[tuple[Response, Sequence[int | None]]],
+    positions: Sequence[int],
+    units: Mapping[int, int],
 ) -> None:
     """Count freshly stored responses, each with its answers in questionnaire order
-    (``positions``: the questionnaire position of each answer slot; 0/None = no answer)."""
-    deltas: Counter[CountKey] = Counter()
+    (``positions``: the questionnaire position of each answer slot)."""
+    deltas: dict[CellKey, Counter] = {}
     for response, answers in rows:
-        code = pattern_code((positions[i], v) for i, v in enumerate(answers) if v)
-        key = (
-            response.period_id,
-            response.unit_id,
-            response.service_id or 0,
-            response.channel,
-            code,
-        )
-        deltas[key] += 1
+        pairs = [(positions[i], v) for i, v in enumerate(answers) if v]
+        merge_delta(deltas, delta_of_response(response, pairs, units))
     counts_add(deltas)
 
 
-def counts_for_response(response: Response, positions: dict[int, int]) -> Counter[CountKey]:
-    """The count key of one stored response (``positions``: element id -> position)."""
-    code = pattern_code(
-        (positions[element_id], value)
-        for element_id, value in response.answers.values_list("element_id", "value")
+# -- reading ----------------------------------------------------------------------------
+
+GROUPS = {"unit": "unit_id", "service": "service_key", "channel": "channel"}
+
+
+def cell_sums(
+    period: Period,
+    *,
+    unit_ids: Sequence[int] | None = None,
+    unit_path: str | None = None,
+    service_key: int | None = None,
+    channel: str | None = None,
+    by: Sequence[str] = (),
+) -> dict[tuple, dict[str, int]]:
+    """Summed counts of the period's cells, grouped by ``by`` (names of GROUPS) and the
+    answered weight: {(*group values, weight_group): {column: total}}. One query."""
+    group = [GROUPS[name] for name in by]
+    where = ["period_id = %s"]
+    params: list[object] = [period.pk]
+    if unit_path is not None:
+        from skm.org.models import Unit
+
+        unit_t = Unit._meta.db_table
+        where.append(f"unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")  # noqa: S608
+        params.append(unit_path + "%")
+    if unit_ids is not None:
+        where.append(f"unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
+        params.extend(unit_ids)
+    if service_key is not None:
+        where.append("service_key = %s")
+        params.append(service_key)
+    if channel is not None:
+        where.append("channel = %s")
+        params.append(channel)
+    keys = [*group, "weight_group"]
+    sql = (
+        f"SELECT {', '.join(keys)}, {', '.join(f'SUM({c})' for c in COUNT_COLUMNS)}"  # noqa: S608
+        f" FROM {_TABLE} WHERE {' AND '.join(where)} GROUP BY {', '.join(keys)}"
     )
-    return Counter(
-        {
-            (
-                response.period_id,
-                response.unit_id,
-                response.service_id or 0,
-                response.channel,
-                code,
-            ): 1
-        }
-    )
+    out: dict[tuple, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values = row[len(keys) :]
+            if not values[0] and not any(values):
+                continue
+            out[tuple(row[: len(keys)])] = {
+                c: int(v or 0) for c, v in zip(COUNT_COLUMNS, values, strict=True)
+            }
+    return out
+
+
+def summary_of(
+    sums: Iterable[tuple[int, Mapping[str, int]]],
+    positions: Sequence[int],
+    units: Mapping[int, int],
+) -> Summary:
+    """A Summary from (weight_group, column totals) pairs; ``positions`` are the
+    questionnaire positions in element order (gaps allowed)."""
+    summary = Summary(len(positions), tuple(units.get(p, 1) for p in positions))
+    for weight_group, totals in sums:
+        if totals.get("n"):
+            summary.add_group(weight_group, totals["n"], totals["sum_a"], totals["sum_a2"])
+        for index, position in enumerate(positions):
+            summary.add_counts(
+                index, [totals.get(score_column(position, s), 0) for s in (1, 2, 3, 4)]
+            )
+    return summary
+
+
+def profile_of(sums: Iterable[Mapping[str, int]]) -> dict[tuple[str, str], int]:
+    """Respondents per (field, code) summed over rows; code "" = not filled in."""
+    totals: Counter = Counter()
+    n = 0
+    for row in sums:
+        n += row.get("n", 0)
+        for key, column in PROFILE_COLUMNS.items():
+            totals[key] += row.get(column, 0)
+    out: dict[tuple[str, str], int] = dict(totals)
+    for field in ("gender", "age", "education", "occupation"):
+        known = sum(v for (f, _c), v in totals.items() if f == field)
+        out[(field, "")] = n - known
+    return out
+
+
+# -- verification -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -90,82 +277,141 @@ class Difference:
     unit_id: int
     service_key: int
     channel: str
-    code: int
+    figure: str  # "n/sum_a/sum_a2 (answered weight b)", or a count column
     counted: int
     actual: int
 
 
-def raw_counts(*, period_id: int | None = None, unit_ids: list[int] | None = None) -> Counter:
-    """Count keys recomputed from the individual answers (slow; for verification)."""
-    answer_t = Answer._meta.db_table
-    response_t = Response._meta.db_table
-    from skm.surveys.models import QuestionnaireElement
-
-    element_t = QuestionnaireElement._meta.db_table
-    where, params = ["1 = 1"], []
-    if period_id is not None:
-        where.append("r.period_id = %s")
-        params.append(period_id)
+def _where(period_id: int, unit_ids: Sequence[int] | None, alias: str) -> tuple[str, list]:
+    where, params = [f"{alias}.period_id = %s"], [period_id]
     if unit_ids is not None:
-        where.append(f"r.unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
+        where.append(f"{alias}.unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
         params.extend(unit_ids)
-    # 5^position as an integer without a power function: positions are below 20, so a
-    # CASE over them is portable across SQLite and PostgreSQL.
-    power = " ".join(f"WHEN {p} THEN {5**p}" for p in range(20))
+    return " AND ".join(where), params
+
+
+def raw_cells(period: Period, unit_ids: Sequence[int] | None = None) -> dict[tuple, Counter]:
+    """Per cell (period, unit, service_key, channel) every figure recomputed from the raw
+    responses: moments as ``n@b``, ``sum_a@b``, ``sum_a2@b``; score and profile columns.
+    Three grouped queries; slow on purpose (it reads every answer)."""
+    response_t, answer_t = Response._meta.db_table, Answer._meta.db_table
+    element_t = QuestionnaireElement._meta.db_table
+    units = period_units(period)
+    cells: dict[tuple, Counter] = defaultdict(Counter)
+    where, params = _where(period.pk, unit_ids, "r")
+    cell = "r.period_id, r.unit_id, COALESCE(r.service_id, 0), r.channel"
+    unit_case = " ".join(f"WHEN {p} THEN {u}" for p, u in units.items()) or "WHEN 0 THEN 1"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {cell}, e.position, a.value, COUNT(*)"  # noqa: S608 (table names only)
+            f" FROM {answer_t} a JOIN {response_t} r ON r.id = a.response_id"
+            f" JOIN {element_t} e ON e.id = a.element_id"
+            f" WHERE {where} GROUP BY {cell}, e.position, a.value",
+            params,
+        )
+        for p, u, s, c, position, value, n in cursor.fetchall():
+            cells[(p, u, int(s), c)][score_column(int(position), int(value))] += int(n)
+        cursor.execute(
+            "SELECT period_id, unit_id, service_key, channel, b, COUNT(*), SUM(a), SUM(a * a)"  # noqa: S608
+            " FROM (SELECT r.period_id, r.unit_id, COALESCE(r.service_id, 0) AS service_key,"
+            " r.channel,"
+            f" SUM(a.value * CASE e.position {unit_case} ELSE 1 END) AS a,"
+            f" SUM(CASE e.position {unit_case} ELSE 1 END) AS b"
+            f" FROM {answer_t} a JOIN {response_t} r ON r.id = a.response_id"
+            f" JOIN {element_t} e ON e.id = a.element_id"
+            f" WHERE {where} GROUP BY r.id, {cell}) per_response"
+            " GROUP BY period_id, unit_id, service_key, channel, b",
+            params,
+        )
+        for p, u, s, c, b, n, sa, sa2 in cursor.fetchall():
+            counter = cells[(p, u, int(s), c)]
+            counter[f"n@{int(b)}"] += int(n)
+            counter[f"sum_a@{int(b)}"] += int(sa)
+            counter[f"sum_a2@{int(b)}"] += int(sa2)
+        # Profile counts of responses that have answers (a response always has some).
+        answered = f"EXISTS (SELECT 1 FROM {answer_t} x WHERE x.response_id = r.id)"  # noqa: S608
+        for field in ("gender", "education", "occupation", "age"):
+            cursor.execute(
+                f"SELECT {cell}, r.{field}, COUNT(*) FROM {response_t} r"  # noqa: S608
+                f" WHERE {where} AND {answered} GROUP BY {cell}, r.{field}",
+                params,
+            )
+            for p, u, s, c, value, n in cursor.fetchall():
+                code = age_group(value) if field == "age" else (value or "")
+                column = PROFILE_COLUMNS.get((field, code))
+                if column is not None:
+                    cells[(p, u, int(s), c)][column] += int(n)
+    return {k: Counter({f: v for f, v in c.items() if v}) for k, c in cells.items()}
+
+
+def stored_cells(period: Period, unit_ids: Sequence[int] | None = None) -> dict[tuple, Counter]:
+    """The maintained counts in the same shape as ``raw_cells``."""
+    where, params = _where(period.pk, unit_ids, "t")
+    keys = "t.period_id, t.unit_id, t.service_key, t.channel, t.weight_group"
     sql = (
-        "SELECT period_id, unit_id, service_key, channel, code, COUNT(*) FROM ("  # noqa: S608
-        " SELECT r.period_id, r.unit_id, COALESCE(r.service_id, 0) AS service_key,"
-        f" r.channel, SUM(a.value * CASE e.position {power} END) AS code"
-        f" FROM {response_t} r JOIN {answer_t} a ON a.response_id = r.id"
-        f" JOIN {element_t} e ON e.id = a.element_id"
-        f" WHERE {' AND '.join(where)}"
-        " GROUP BY r.id, r.period_id, r.unit_id, r.service_id, r.channel"
-        ") per_response GROUP BY period_id, unit_id, service_key, channel, code"
+        f"SELECT {keys}, {', '.join(f'SUM(t.{c})' for c in COUNT_COLUMNS)}"  # noqa: S608
+        f" FROM {_TABLE} t WHERE {where} GROUP BY {keys}"
     )
+    cells: dict[tuple, Counter] = defaultdict(Counter)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return Counter(
-            {(int(p), int(u), int(s), c, int(code)): int(n) for p, u, s, c, code, n in cursor}
-        )
+        for p, u, s, c, b, *values in cursor.fetchall():
+            counter = cells[(p, u, int(s), c)]
+            for column, value in zip(COUNT_COLUMNS, values, strict=True):
+                if column in MOMENT_COLUMNS:
+                    counter[f"{column}@{int(b)}"] += int(value or 0)
+                else:
+                    counter[column] += int(value or 0)
+    return {k: Counter({f: v for f, v in c.items() if v}) for k, c in cells.items()}
 
 
-def stored_counts(*, period_id: int | None = None, unit_ids: list[int] | None = None) -> Counter:
-    qs = TallyCount.objects.all()
+def _periods(period_id: int | None) -> list[Period]:
     if period_id is not None:
-        qs = qs.filter(period_id=period_id)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids)
-    out: Counter = Counter()
-    for p, u, s, c, code, n in qs.values_list(
-        "period_id", "unit_id", "service_key", "channel", "code", "n"
-    ):
-        out[(p, u, s, c, code)] += n
-    return Counter({k: v for k, v in out.items() if v})
+        return list(Period.objects.filter(pk=period_id))
+    with_data = set(Response.objects.values_list("period_id", flat=True).distinct())
+    with_data |= set(CellCount.objects.values_list("period_id", flat=True).distinct())
+    return list(Period.objects.filter(pk__in=with_data).order_by("pk"))
 
 
-def verify(*, period_id: int | None = None, unit_ids: list[int] | None = None) -> list[Difference]:
-    """Every key where the maintained counts differ from the raw answers (empty = all good)."""
-    raw = raw_counts(period_id=period_id, unit_ids=unit_ids)
-    stored = stored_counts(period_id=period_id, unit_ids=unit_ids)
-    return [
-        Difference(*key, counted=stored.get(key, 0), actual=raw.get(key, 0))
-        for key in sorted(set(raw) | set(stored))
-        if raw.get(key, 0) != stored.get(key, 0)
-    ]
+def verify(
+    *, period_id: int | None = None, unit_ids: Sequence[int] | None = None
+) -> list[Difference]:
+    """Every figure where the maintained counts differ from the raw answers (empty = all
+    good)."""
+    differences = []
+    for period in _periods(period_id):
+        raw = raw_cells(period, unit_ids)
+        stored = stored_cells(period, unit_ids)
+        for cell in sorted(set(raw) | set(stored)):
+            have, want = stored.get(cell, Counter()), raw.get(cell, Counter())
+            for figure in sorted(set(have) | set(want)):
+                if have.get(figure, 0) != want.get(figure, 0):
+                    differences.append(
+                        Difference(*cell, figure, have.get(figure, 0), want.get(figure, 0))
+                    )
+    return differences
 
 
 def rebuild(*, period_id: int | None = None) -> int:
-    """Replace the counts by the raw recount (repair after a bug; also in migrations)."""
-    from django.db import transaction
-
+    """Replace the counts by the raw recount (repair after a bug, a weighting change, or a
+    migration); returns the number of cells."""
+    cells = 0
     with transaction.atomic():
-        qs = TallyCount.objects.all()
-        if period_id is not None:
-            qs = qs.filter(period_id=period_id)
-        qs.delete()
-        raw = raw_counts(period_id=period_id)
-        TallyCount.objects.bulk_create(
-            TallyCount(period_id=p, unit_id=u, service_key=s, channel=c, code=code, n=n)
-            for (p, u, s, c, code), n in raw.items()
-        )
-    return len(raw)
+        for period in _periods(period_id):
+            CellCount.objects.filter(period=period).delete()
+            deltas: dict[CellKey, dict[str, int]] = {}
+            for (p, u, s, c), figures in raw_cells(period).items():
+                groups = sorted(
+                    {int(f.split("@")[1]) for f in figures if "@" in f}, key=lambda b: -b
+                )
+                if not groups:
+                    continue
+                cells += 1
+                for i, b in enumerate(groups):
+                    delta = {m: figures.get(f"{m}@{b}", 0) for m in MOMENT_COLUMNS}
+                    if i == 0:  # score and profile counts go with the first group's row
+                        for column in (*SCORE_COLUMNS, *PROFILE_COLUMNS.values()):
+                            delta[column] = figures.get(column, 0)
+                    deltas[(p, u, s, c, b)] = delta
+            counts_add(deltas)
+    return cells

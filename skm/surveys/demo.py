@@ -20,7 +20,7 @@ from django.utils import timezone
 from skm.method.construct import counts_for_scores
 from skm.org.models import Agency, Service, Unit
 from skm.org.services import agency_create, service_create, unit_create
-from skm.surveys.counts import counts_add_rows
+from skm.surveys.counts import counts_add_rows, period_units
 from skm.surveys.models import Answer, Period, Publication, QuestionnaireElement, Response
 from skm.surveys.services import default_questionnaire, period_create, publication_publish
 
@@ -157,7 +157,9 @@ def _store(
             )
         )
     created = Response.objects.bulk_create(responses, batch_size=1000)
-    counts_add_rows(zip(created, vectors, strict=True), [e.position for e in elements])
+    counts_add_rows(
+        zip(created, vectors, strict=True), [e.position for e in elements], period_units(period)
+    )
     Answer.objects.bulk_create(
         (
             Answer(response_id=r.pk, element_id=elements[i].pk, value=v)

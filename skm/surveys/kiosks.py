@@ -32,15 +32,24 @@ from django.utils.translation import gettext as _
 
 from skm.method.profile import AGE_MAX, AGE_MIN, EDUCATIONS, GENDERS, OCCUPATIONS
 from skm.org.models import Service, Unit
-from skm.surveys.counts import SHARDS, counts_add, pattern_code
+from skm.surveys.counts import (
+    KEY_COLUMNS,
+    SHARDS,
+    UPSERT_SQL,
+    counts_add,
+    delta_values,
+    questionnaire_units,
+    response_delta,
+)
 from skm.surveys.models import (
+    COUNT_COLUMNS,
     Answer,
+    CellCount,
     Kiosk,
     Period,
     QuestionnaireElement,
     Rejection,
     Response,
-    TallyCount,
 )
 
 SETUP_LINK_HOURS = 24
@@ -337,6 +346,7 @@ class _Auth:
     period_id: int | None
     questionnaire_id: int | None
     period_start: dt.date | None
+    custom_weights: bool = False
 
 
 _lock = threading.Lock()
@@ -370,8 +380,29 @@ def _element_ids(questionnaire_id: int) -> dict[str, int]:
 _POSITIONS: dict[int, int] = {}
 
 
-def _count_key(auth: _Auth, service_id: int | None, pairs: list[tuple[int, int]]) -> list:
-    """Parameters of the TallyCount upsert for this response (see skm.surveys.counts)."""
+# (questionnaire id, custom weighting?) -> (loaded at, frozen, {position: weight unit}),
+# kept like _ELEMENTS: for good once the questionnaire has answers.
+_UNITS: dict[tuple[int, bool], tuple[float, bool, dict[int, int]]] = {}
+
+
+def _units(questionnaire_id: int, custom: bool) -> dict[int, int]:
+    key = (questionnaire_id, custom)
+    entry = _UNITS.get(key)
+    frozen = _ELEMENTS.get(questionnaire_id, (0.0, False, {}))[1]
+    if entry is not None and (entry[1] or time.monotonic() - entry[0] < ELEMENTS_TTL):
+        return entry[2]
+    units = questionnaire_units(
+        questionnaire_id, Period.Weighting.CUSTOM if custom else Period.Weighting.EXACT
+    )
+    with _lock:
+        _UNITS[key] = (time.monotonic(), frozen, units)
+    return units
+
+
+def _count_key(
+    auth: _Auth, service_id: int | None, pairs: list[tuple[int, int]], clean: _Clean
+) -> list:
+    """Parameters of the CellCount upsert for this response (see skm.surveys.counts)."""
     missing = [e for e, _v in pairs if e not in _POSITIONS]
     if missing:
         found = dict(
@@ -379,24 +410,31 @@ def _count_key(auth: _Auth, service_id: int | None, pairs: list[tuple[int, int]]
         )
         with _lock:
             _POSITIONS.update(found)
-    code = pattern_code((_POSITIONS[e], v) for e, v in pairs)
-    shard = random.randrange(SHARDS)
-    return [
-        auth.period_id,
-        auth.unit_id,
-        service_id or 0,
-        Response.Channel.KIOSK.value,
-        code,
-        shard,
-    ]
+    item = response_delta(
+        period_id=auth.period_id,
+        unit_id=auth.unit_id,
+        service_id=service_id,
+        channel=Response.Channel.KIOSK.value,
+        answers=[(_POSITIONS[e], v) for e, v in pairs],
+        units=_units(auth.questionnaire_id, auth.custom_weights),
+        gender=clean.gender,
+        age=clean.age,
+        education=clean.education,
+        occupation=clean.occupation,
+    )
+    assert item is not None  # _check_answers refuses a submission without answers
+    key, delta = item
+    return [*key, random.randrange(SHARDS), *delta_values(delta)]
 
 
 _TALLY_SQL = (
-    f" t AS (INSERT INTO {TallyCount._meta.db_table}"  # noqa: S608 (table names only)
-    " (period_id, unit_id, service_key, channel, code, shard, n)"
-    " SELECT %s::bigint, %s::bigint, %s::bigint, %s, %s::bigint, %s::smallint, 1 FROM r"
-    " ON CONFLICT (period_id, unit_id, service_key, channel, code, shard)"
-    f" DO UPDATE SET n = {TallyCount._meta.db_table}.n + 1)"
+    f" t AS (INSERT INTO {CellCount._meta.db_table}"  # noqa: S608 (table names only)
+    f" ({', '.join(KEY_COLUMNS)}, shard, {', '.join(COUNT_COLUMNS)})"
+    " SELECT %s::bigint, %s::bigint, %s::bigint, %s, %s::integer, %s::smallint, "
+    + ", ".join(["%s::bigint"] * len(COUNT_COLUMNS))
+    + " FROM r"
+    + UPSERT_SQL[UPSERT_SQL.index(" ON CONFLICT") :]
+    + ")"
 )
 
 
@@ -433,6 +471,7 @@ def clear_caches() -> None:
     """Forget the per-process caches (tests; after editing a draft questionnaire)."""
     with _lock:
         _ELEMENTS.clear()
+        _UNITS.clear()
         _SERVICES.clear()
         _KNOWN.clear()
 
@@ -471,7 +510,7 @@ def _auth_sql(postgresql: bool) -> str:
         "SELECT k.id, k.unit_id, u.path, k.service_id,"  # noqa: S608 (table names only)
         " k.revoked_at IS NOT NULL,"
         " (k.last_contact_at IS NULL OR k.last_contact_at < %s),"
-        " p.id, p.questionnaire_id, p.start_date"
+        " p.id, p.questionnaire_id, p.start_date, p.weighting = %s"
         f" FROM {_K} k JOIN {_U} u ON u.id = k.unit_id"
         f" LEFT JOIN {_P} p ON p.id = ({_period_sql(postgresql)})"
         " WHERE k.token_hash = %s"
@@ -523,6 +562,7 @@ def _authenticate(secret_hash: str, day: dt.date, now: dt.datetime) -> _Auth | N
         _AUTH_SQL[connection.vendor == "postgresql"],
         [
             _adapt_dt(now - CONTACT_EVERY),
+            Period.Weighting.CUSTOM.value,
             Period.Status.OPEN.value,
             _adapt_date(day),
             _adapt_date(day),
@@ -541,6 +581,7 @@ def _authenticate(secret_hash: str, day: dt.date, now: dt.datetime) -> _Auth | N
         period_id=row[6],
         questionnaire_id=row[7],
         period_start=_as_date(row[8]),
+        custom_weights=bool(row[9]),
     )
 
 
@@ -782,7 +823,7 @@ def _submit(auth: _Auth, clean: _Clean, secret_hash: str, now: dt.datetime) -> S
         if auth.contact_due
         else None
     )
-    count_key = _count_key(auth, service_id, pairs)
+    count_key = _count_key(auth, service_id, pairs, clean)
     if connection.vendor == "postgresql":
         created = _write_postgresql(values, pairs, contact, count_key)
     else:
@@ -822,7 +863,8 @@ def _known_sql(answers: int, postgresql: bool = True) -> str:
     return (
         f"WITH k AS (SELECT k.id FROM {_K} k JOIN {_U} u ON u.id = k.unit_id"  # noqa: S608
         " WHERE k.token_hash = %s AND k.revoked_at IS NULL AND k.id = %s"
-        f" AND ({_period_sql(postgresql)}) = %s),"
+        f" AND ({_period_sql(postgresql)}) = %s"
+        f" AND (SELECT weighting = %s FROM {_P} WHERE id = %s) = %s::boolean),"
         f" r AS (INSERT INTO {_R} ({_RESPONSE_COLUMNS}) SELECT {_RESPONSE_CASTS} FROM k"
         " ON CONFLICT (client_id) DO NOTHING RETURNING id),"
         f" a AS (INSERT INTO {_A} (response_id, element_id, value)"
@@ -856,9 +898,12 @@ def _submit_known(
         day,
         day,
         auth.period_id,
+        Period.Weighting.CUSTOM.value,
+        auth.period_id,
+        auth.custom_weights,
         *_response_values(auth, clean, service_id, clean.given_at, now),
         *(x for pair in pairs for x in pair),
-        *_count_key(auth, service_id, pairs),
+        *_count_key(auth, service_id, pairs, clean),
         now,
         clean.queue_length,
         now - CONTACT_EVERY,
@@ -986,8 +1031,8 @@ def _write_portable(
             f"INSERT INTO {_A} (response_id, element_id, value) VALUES {answer_rows}",  # noqa: S608
             [x for e, v in pairs for x in (response_id, e, v)],
         )
-        period_id, unit_id, service_key, channel, code, _shard = count_key
-        counts_add({(period_id, unit_id, service_key, channel, code): 1})
+        key, values = count_key[:5], count_key[6:]
+        counts_add({tuple(key): dict(zip(COUNT_COLUMNS, values, strict=True))})
     return True
 
 

@@ -8,10 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from skm.method.profile import EDUCATIONS, GENDERS, OCCUPATIONS
+from skm.method.profile import AGE_GROUPS, EDUCATIONS, GENDERS, OCCUPATIONS
 from skm.org.models import Agency, Service, TimeStampedModel, Unit
 
-# The base-5 pattern code (skm.method.Tally.from_codes) must fit a 64-bit integer.
+# The base-5 pattern code (skm.method.Tally.from_codes) must fit a 64-bit integer, and
+# CellCount has four columns per element position.
 MAX_ELEMENTS = 20
 
 
@@ -502,40 +503,68 @@ class ImportJob(TimeStampedModel):
         return f"{self.original_name} ({self.get_status_display()})"
 
 
-class TallyCount(models.Model):
-    """How many responses gave each answer pattern, per period, unit, service and channel.
+# The columns of CellCount that hold counts, in one fixed order (the upserts use it).
+SCORE_COLUMNS: tuple[str, ...] = tuple(
+    f"e{position:02d}_{score}" for position in range(MAX_ELEMENTS) for score in (1, 2, 3, 4)
+)
+PROFILE_COLUMNS: dict[tuple[str, str], str] = {
+    **{("gender", code): f"sex_{code.lower()}" for code, _label in GENDERS},
+    **{("age", code): f"age_{code}" for code, _lo, _hi, _label in AGE_GROUPS},
+    **{("education", code): f"edu_{code.lower()}" for code, _label in EDUCATIONS},
+    **{("occupation", code): f"occ_{code.lower()}" for code, _label in OCCUPATIONS},
+}
+MOMENT_COLUMNS: tuple[str, ...] = ("n", "sum_a", "sum_a2")
+COUNT_COLUMNS: tuple[str, ...] = (*MOMENT_COLUMNS, *SCORE_COLUMNS, *PROFILE_COLUMNS.values())
 
-    The multiset of answer vectors is all skm.method needs (NRR, IKM, confidence intervals),
-    so results never scan individual responses. Kept up to date in the same transaction as
-    every response write. ``code`` is the base-5 pattern code (skm.method.tally_code over
-    the questionnaire positions); ``service_key`` is the service id or 0 (a nullable column
-    cannot take part in a portable unique key). ``shard`` spreads one hot pattern (everyone
-    answering 4) over several rows, so that concurrent submissions to one unit do not queue
-    on a single row lock; readers sum over shards.
+
+def score_column(position: int, score: int) -> str:
+    return f"e{position:02d}_{score}"
+
+
+class CellCount(models.Model):
+    """Running counts of one cell: a period, a unit, a service and a channel.
+
+    What skm.method needs, and a bounded number of rows whatever the number of responses:
+    per element position how many answered 1..4 (``eNN_S``), respondents by sex, age group,
+    education and occupation, and, per *answered weight* ``weight_group`` (the sum of the
+    integer weight units of the elements answered: the same for everyone who answered all),
+    the respondents ``n``, the sum of their weighted totals ``sum_a`` and of its square
+    ``sum_a2`` (the IKM interval; see skm.method.Summary). Element and profile counts are
+    meaningful summed over a cell's rows. Kept up to date in the same transaction as every
+    response write (skm.surveys.counts); ``skm verify`` recomputes them from the responses.
+    ``service_key`` is the service id or 0 (a nullable column cannot take part in a portable
+    unique key). ``shard`` spreads one busy cell over several rows, so that concurrent
+    submissions to one unit do not queue on a single row lock; readers sum over shards.
     """
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
     service_key = models.BigIntegerField(_("service id or 0"), default=0)
     channel = models.CharField(_("channel"), max_length=10)
-    code = models.BigIntegerField(_("answer pattern code"))
+    weight_group = models.IntegerField(_("answered weight"))
     shard = models.PositiveSmallIntegerField(_("shard"), default=0)
     n = models.IntegerField(_("responses"), default=0)
+    sum_a = models.BigIntegerField(_("sum of weighted totals"), default=0)
+    sum_a2 = models.BigIntegerField(_("sum of squared weighted totals"), default=0)
 
     class Meta:
-        verbose_name = _("answer pattern count")
-        verbose_name_plural = _("answer pattern counts")
+        verbose_name = _("cell count")
+        verbose_name_plural = _("cell counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "unit", "service_key", "channel", "code", "shard"],
-                name="tallycount_key",
+                fields=["period", "unit", "service_key", "channel", "weight_group", "shard"],
+                name="cellcount_key",
             ),
-            models.CheckConstraint(condition=Q(n__gte=0), name="tallycount_not_negative"),
+            models.CheckConstraint(condition=Q(n__gte=0), name="cellcount_not_negative"),
         ]
-        indexes = [models.Index(fields=["period", "unit"], name="tallycount_period_unit")]
+        indexes = [models.Index(fields=["period", "unit"], name="cellcount_period_unit")]
 
     def __str__(self) -> str:
-        return f"{self.period_id}/{self.unit_id}/{self.code}: {self.n}"
+        return f"{self.period_id}/{self.unit_id}/{self.service_key}/{self.channel}: {self.n}"
+
+
+for _column in (*SCORE_COLUMNS, *PROFILE_COLUMNS.values()):
+    CellCount.add_to_class(_column, models.IntegerField(default=0))
 
 
 class SuggestionReview(TimeStampedModel):

@@ -1,8 +1,10 @@
 """Reads for the staff results dashboard: breakdowns, trend, sub-units and the roll-up.
 
-Every index figure comes from ``skm.method`` (``compute`` on a tally read by
-``period_tally``, or ``period_result``); the database only counts. Profile counts are one
-GROUP BY query per breakdown, never a loop over responses.
+Every index figure comes from ``skm.method`` (``compute`` on a Summary read by
+``period_summary``/``period_summaries``, or ``period_result``); the database only counts.
+Without a date range everything is read from the maintained per-cell counts, one grouped
+query per table (sub-units, services, channels, profile); a date range scans the
+responses in view, one GROUP BY per table.
 
 Age groups (the Laporan Hasil's): under 20, 20-29, 30-39, 40-49, 50-59, 60 and over, plus
 "not filled in". Percentages are of the respondents in view, rounded half-up to one decimal.
@@ -19,28 +21,22 @@ from fractions import Fraction
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from skm.method import EDUCATIONS, GENDERS, OCCUPATIONS, SurveyResult, Tally, compute
+from skm.method import EDUCATIONS, GENDERS, OCCUPATIONS, Summary, SurveyResult, compute
+from skm.method.profile import AGE_GROUPS
 from skm.method.rollup import UnitsMean, mean_of_units
 from skm.method.rounding import round_half_up
 from skm.org.models import Agency, Service, Unit
-from skm.surveys.models import Period, Response
+from skm.surveys.counts import cell_sums, period_units, profile_of
+from skm.surveys.models import Period, QuestionnaireElement, Response
 from skm.surveys.selectors import (
     method_elements,
     period_result,
-    period_tally,
+    period_summaries,
+    period_summary,
     period_weights,
     questionnaire_elements,
 )
 
-# (code, lowest age, highest age, label); None is open-ended.
-AGE_GROUPS: tuple[tuple[str, int | None, int | None, str], ...] = (
-    ("lt20", None, 19, "< 20"),
-    ("20_29", 20, 29, "20–29"),
-    ("30_39", 30, 39, "30–39"),
-    ("40_49", 40, 49, "40–49"),
-    ("50_59", 50, 59, "50–59"),
-    ("ge60", 60, None, "≥ 60"),
-)
 MISSING = ""
 
 
@@ -146,7 +142,7 @@ def filtered_result(
     if not filters.active and channel is None and service is None:
         return period_result(period, unit=unit)
     rows = questionnaire_elements(period)
-    tally = period_tally(
+    summary = period_summary(
         period,
         unit=unit,
         service=service or filters.service,
@@ -155,8 +151,16 @@ def filtered_result(
         date_to=filters.date_to,
         rows=rows,
     )
+    return _compute(period, unit, summary, rows)
+
+
+def _compute(
+    period: Period, unit: Unit, summary: Summary, rows: list[QuestionnaireElement]
+) -> SurveyResult:
+    """compute() with the period's weights; the population only for the unit that owns
+    the period (see filtered_result)."""
     return compute(
-        tally,
+        summary,
         method_elements(rows),
         weighting=period.weighting,
         weights=period_weights(period, rows),
@@ -195,7 +199,12 @@ def _grouped(qs: QuerySet[Response], field: str) -> dict[str, int]:
 def profile_breakdowns(
     period: Period, *, unit: Unit, filters: Filters = Filters()
 ) -> list[Breakdown]:
-    """Respondents by sex, age group, education, occupation and service."""
+    """Respondents by sex, age group, education, occupation and service.
+
+    From the maintained counts unless a date range is asked for (then one GROUP BY per
+    breakdown over the responses in view)."""
+    if filters.date_from is None and filters.date_to is None:
+        return _counted_breakdowns(period, unit=unit, service=filters.service)
     qs = responses_in_view(period, unit, filters)
     total = qs.count()
     age_group = Case(
@@ -248,6 +257,49 @@ def profile_breakdowns(
     ]
 
 
+def _service_rows(unit: Unit, counted: dict[int, int]) -> tuple[dict[str, int], list]:
+    services = Service.objects.filter(pk__in=[k for k in counted if k]).select_related("unit")
+    ordered = sorted(services, key=lambda s: (s.name, s.unit.name))
+    counts = {str(s.pk): counted[s.pk] for s in ordered}
+    if counted.get(0):
+        counts[MISSING] = counted[0]
+    return counts, [(str(s.pk), service_label(s, unit)) for s in ordered]
+
+
+def _counted_breakdowns(
+    period: Period, *, unit: Unit, service: Service | None = None
+) -> list[Breakdown]:
+    by_service = cell_sums(
+        period,
+        unit_path=unit.path,
+        service_key=service.pk if service is not None else None,
+        by=("service",),
+    )
+    per_service: Counter = Counter()
+    for (service_key, _b), totals in by_service.items():
+        per_service[int(service_key)] += totals["n"]
+    profile = profile_of(by_service.values())
+    total = sum(per_service.values())
+
+    def of(field: str) -> dict[str, int]:
+        return {code: n for (f, code), n in profile.items() if f == field and n}
+
+    service_counts, service_labels = _service_rows(unit, per_service)
+    return [
+        _breakdown("sex", str(_("Sex")), of("gender"), GENDERS, total),
+        _breakdown(
+            "age",
+            str(_("Age group")),
+            of("age"),
+            [(code, label) for code, _lo, _hi, label in AGE_GROUPS],
+            total,
+        ),
+        _breakdown("education", str(_("Education")), of("education"), EDUCATIONS, total),
+        _breakdown("occupation", str(_("Occupation")), of("occupation"), OCCUPATIONS, total),
+        _breakdown("service", str(_("Service")), service_counts, service_labels, total),
+    ]
+
+
 def service_label(service: Service, unit: Unit) -> str:
     """A service's name, with its unit's when it belongs to another unit (the sub-units of
     a Dinas often offer services of the same name)."""
@@ -260,19 +312,33 @@ def results_by_service(
     period: Period, *, unit: Unit, filters: Filters = Filters()
 ) -> list[PartResult]:
     """One result per service that respondents in view named (by name)."""
-    ids = (
-        responses_in_view(period, unit, filters)
-        .exclude(service=None)
-        .order_by()
-        .values_list("service_id", flat=True)
-        .distinct()
-    )
-    services = Service.objects.filter(pk__in=list(ids)).select_related("unit")
+    if filters.date_from is not None or filters.date_to is not None:
+        ids = (
+            responses_in_view(period, unit, filters)
+            .exclude(service=None)
+            .order_by()
+            .values_list("service_id", flat=True)
+            .distinct()
+        )
+        services = Service.objects.filter(pk__in=list(ids)).select_related("unit")
+        return [
+            PartResult(
+                str(s.pk),
+                service_label(s, unit),
+                filtered_result(period, unit=unit, filters=filters, service=s),
+            )
+            for s in sorted(services, key=lambda s: (s.name, s.unit.name))
+        ]
+    rows = questionnaire_elements(period)
+    summaries = period_summaries(period, "service", unit=unit, service=filters.service, rows=rows)
+    services = Service.objects.filter(
+        pk__in=[k for k, v in summaries.items() if k and v.respondents]
+    ).select_related("unit")
     return [
         PartResult(
             str(s.pk),
             service_label(s, unit),
-            filtered_result(period, unit=unit, filters=filters, service=s),
+            _compute(period, unit, summaries[s.pk], rows),
         )
         for s in sorted(services, key=lambda s: (s.name, s.unit.name))
     ]
@@ -282,18 +348,32 @@ def results_by_channel(
     period: Period, *, unit: Unit, filters: Filters = Filters()
 ) -> list[PartResult]:
     """One result per channel (online, kiosk, paper, import) that has respondents in view."""
-    used = set(
-        responses_in_view(period, unit, filters)
-        .order_by()
-        .values_list("channel", flat=True)
-        .distinct()
-    )
+    if filters.date_from is not None or filters.date_to is not None:
+        used = set(
+            responses_in_view(period, unit, filters)
+            .order_by()
+            .values_list("channel", flat=True)
+            .distinct()
+        )
+        return [
+            PartResult(
+                value,
+                str(label),
+                filtered_result(period, unit=unit, filters=filters, channel=value),
+            )
+            for value, label in Response.Channel.choices
+            if value in used
+        ]
+    rows = questionnaire_elements(period)
+    summaries = period_summaries(period, "channel", unit=unit, service=filters.service, rows=rows)
     return [
         PartResult(
-            value, str(label), filtered_result(period, unit=unit, filters=filters, channel=value)
+            value,
+            str(label),
+            _compute(period, unit, summaries[value], rows),
         )
         for value, label in Response.Channel.choices
-        if value in used
+        if value in summaries and summaries[value].respondents
     ]
 
 
@@ -343,33 +423,62 @@ def children_results(
     period: Period, *, unit: Unit, filters: Filters = Filters()
 ) -> list[PartResult]:
     """Each sub-unit's result (its whole subtree pooled), best IKM first, units without a
-    result last (by name)."""
-    parts = [
-        PartResult(child.slug, child.name, filtered_result(period, unit=child, filters=filters))
-        for child in unit.children.order_by("name")
-    ]
+    result last (by name). Without a date range: one grouped query for all of them."""
+    children = list(unit.children.order_by("name"))
+    if filters.date_from is not None or filters.date_to is not None:
+        parts = [
+            PartResult(child.slug, child.name, filtered_result(period, unit=child, filters=filters))
+            for child in children
+        ]
+    else:
+        rows = questionnaire_elements(period)
+        by_unit = period_summaries(period, "unit", unit=unit, service=filters.service, rows=rows)
+        below = dict(
+            Unit.objects.filter(path__startswith=unit.path, pk__in=list(by_unit)).values_list(
+                "pk", "path"
+            )
+        )
+        parts = []
+        for child in children:
+            pooled = _empty_summary(period, rows)
+            for unit_id, path in below.items():
+                if path.startswith(child.path):
+                    pooled = pooled + by_unit[unit_id]
+            parts.append(PartResult(child.slug, child.name, _compute(period, child, pooled, rows)))
     return sorted(parts, key=lambda p: (p.result.ikm is None, -(p.result.ikm or 0), p.label))
+
+
+def _empty_summary(period: Period, rows: list[QuestionnaireElement]) -> Summary:
+    units = period_units(period)
+    return Summary(len(rows), tuple(units.get(r.position, 1) for r in rows))
 
 
 def own_result(period: Period, *, unit: Unit, filters: Filters = Filters()) -> SurveyResult:
     """The result of the responses given to the unit itself (not to a unit below it)."""
     rows = questionnaire_elements(period)
-
-    def tally_of(u: Unit) -> Tally:
-        return period_tally(
+    if filters.date_from is None and filters.date_to is None:
+        by_unit = period_summaries(period, "unit", unit=unit, service=filters.service, rows=rows)
+        own = by_unit.get(unit.pk) or _empty_summary(period, rows)
+    else:
+        own = period_summary(
             period,
-            unit=u,
+            unit=unit,
             service=filters.service,
             date_from=filters.date_from,
             date_to=filters.date_to,
             rows=rows,
         )
-
-    own = tally_of(unit).normalized()
-    for child in unit.children.all():
-        own -= tally_of(child).normalized()
+        for child in unit.children.all():
+            own = own - period_summary(
+                period,
+                unit=child,
+                service=filters.service,
+                date_from=filters.date_from,
+                date_to=filters.date_to,
+                rows=rows,
+            )
     return compute(
-        Tally.from_patterns(len(rows), Counter(own)),
+        own,
         method_elements(rows),
         weighting=period.weighting,
         weights=period_weights(period, rows),

@@ -1,7 +1,8 @@
 """Reads for surveys: finding periods, and results computed through skm.method.
 
 The database only counts; every number shown anywhere comes from ``skm.method.compute``
-applied to a ``Tally`` (the multiset of answer vectors) built here with one query.
+applied to a ``Summary`` read here from the maintained counts with one query (or, for what
+the counts do not keep, a ``Tally`` read from the answers).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Q
 
-from skm.method import Tally, compute
+from skm.method import Summary, Tally, compute
 from skm.method.elements import Element
 from skm.org.models import Service, Unit
+from skm.surveys.counts import cell_sums, period_units, summary_of
 from skm.surveys.models import Answer, Period, QuestionnaireElement, Response
 
 
@@ -78,43 +80,87 @@ def period_tally(
     rows: list[QuestionnaireElement] | None = None,
     profile: dict[str, object] | None = None,
 ) -> Tally:
-    """The multiset of answer vectors of the period's responses (of ``unit``'s subtree).
+    """The multiset of answer vectors of the period's responses (of ``unit``'s subtree),
+    read from the individual answers: the slow path, for what the counts do not keep (a
+    date range, a respondent profile) and for checking them.
 
     ``profile`` restricts to respondents with these profile values (``{"gender": "P"}``,
-    ``{"age__gte": 20, "age__lte": 29}``, ``{"age": None}``); like a date range it is not
-    part of the maintained counts, so it scans the period's answers.
-
-    Read from the maintained pattern counts (TallyCount), never from individual responses,
-    unless a date range is asked for: counts are not kept per day, so a date filter scans
-    the responses of the period (slower, documented).
+    ``{"age__gte": 20, "age__lte": 29}``, ``{"age": None}``).
     """
     rows = rows if rows is not None else questionnaire_elements(period)
     if not rows:
         return Tally(0)
-    if date_from is not None or date_to is not None or profile:
-        codes = _raw_codes(period, rows, unit, service, channel, date_from, date_to, profile)
-    else:
-        codes = _counted_codes(period, unit, service, channel)
+    codes = _raw_codes(period, rows, unit, service, channel, date_from, date_to, profile)
     # Positions may have gaps (an element removed from a draft version): compact them.
     if [r.position for r in rows] != list(range(len(rows))):
         return _tally_with_gaps(codes, rows)
     return Tally.from_codes(len(rows), codes)
 
 
-def _counted_codes(
-    period: Period, unit: Unit | None, service: Service | None, channel: str | None
-) -> dict[int, int]:
-    from skm.surveys.models import TallyCount
+def period_summary(
+    period: Period,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    channel: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    rows: list[QuestionnaireElement] | None = None,
+    profile: dict[str, object] | None = None,
+) -> Summary:
+    """What skm.method needs of the period's responses (of ``unit``'s subtree).
 
-    qs = TallyCount.objects.filter(period=period)
-    if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
-    if service is not None:
-        qs = qs.filter(service_key=service.pk)
-    if channel is not None:
-        qs = qs.filter(channel=channel)
-    totals = qs.values("code").annotate(total=Sum("n")).values_list("code", "total")
-    return {int(code): int(total) for code, total in totals if total}
+    Read from the maintained per-cell counts (CellCount) with one query, never from
+    individual responses, unless a date range or a profile is asked for: the counts are
+    not kept per day or per profile, so those scan the period's answers (``period_tally``).
+    """
+    rows = rows if rows is not None else questionnaire_elements(period)
+    units = period_units(period)
+    positions = [r.position for r in rows]
+    if date_from is not None or date_to is not None or profile:
+        tally = period_tally(
+            period,
+            unit=unit,
+            service=service,
+            channel=channel,
+            date_from=date_from,
+            date_to=date_to,
+            rows=rows,
+            profile=profile,
+        )
+        return Summary.from_tally(tally, tuple(units.get(p, 1) for p in positions))
+    sums = cell_sums(
+        period,
+        unit_path=unit.path if unit is not None else None,
+        service_key=service.pk if service is not None else None,
+        channel=channel,
+    )
+    return summary_of(((key[-1], totals) for key, totals in sums.items()), positions, units)
+
+
+def period_summaries(
+    period: Period,
+    by: str,
+    *,
+    unit: Unit | None = None,
+    service: Service | None = None,
+    rows: list[QuestionnaireElement] | None = None,
+) -> dict[object, Summary]:
+    """One Summary per unit, service id (0 = none) or channel of the period's counts, with
+    one grouped query: {unit id | service key | channel: Summary}."""
+    rows = rows if rows is not None else questionnaire_elements(period)
+    units = period_units(period)
+    positions = [r.position for r in rows]
+    grouped: dict[object, list] = {}
+    sums = cell_sums(
+        period,
+        unit_path=unit.path if unit is not None else None,
+        service_key=service.pk if service is not None else None,
+        by=(by,),
+    )
+    for (value, weight_group), totals in sums.items():
+        grouped.setdefault(value, []).append((weight_group, totals))
+    return {value: summary_of(parts, positions, units) for value, parts in grouped.items()}
 
 
 def _raw_codes(
@@ -200,9 +246,8 @@ def period_result(
 ):
     """The method's SurveyResult for a period (optionally a subtree unit and a service)."""
     rows = questionnaire_elements(period)
-    tally = period_tally(period, unit=unit, service=service, rows=rows)
     return compute(
-        tally,
+        period_summary(period, unit=unit, service=service, rows=rows),
         method_elements(rows),
         weighting=period.weighting,
         weights=period_weights(period, rows),

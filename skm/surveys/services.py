@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from skm.method.elements import DEFAULT_ELEMENTS, Element, normalize
 from skm.org.models import Agency, Service, Unit
-from skm.surveys.counts import counts_add, counts_add_rows, pattern_code
+from skm.surveys.counts import (
+    counts_add,
+    counts_add_rows,
+    delta_of_response,
+    merge_delta,
+    period_units,
+)
 from skm.surveys.models import (
     MAX_ELEMENTS,
     Answer,
@@ -230,8 +236,14 @@ def _response_create(
         Answer(response=response, element=by_code[code], value=value)
         for code, value in given.items()
     )
-    code = pattern_code((by_code[c].position, v) for c, v in given.items())
-    counts_add({(period.pk, unit.pk, service.pk if service else 0, channel, code): 1})
+    deltas: dict = {}
+    merge_delta(
+        deltas,
+        delta_of_response(
+            response, [(by_code[c].position, v) for c, v in given.items()], period_units(period)
+        ),
+    )
+    counts_add(deltas)
     return response
 
 
@@ -301,6 +313,7 @@ def responses_import(
             ]
         )
     rows = questionnaire_elements(period)
+    units = period_units(period)
     elements = method_elements(rows)
     services = service_lookup(unit)
     problems: list[str] = []
@@ -394,7 +407,7 @@ def responses_import(
                 per_service[key] = per_service.get(key, 0) + 1
                 if len(pending) >= CHUNK:
                     if not problem_count:
-                        _flush(pending, rows)
+                        _flush(pending, rows, units)
                     stored += len(pending)
                     pending = []
                     if progress:
@@ -405,7 +418,7 @@ def responses_import(
                 del problems[MAX_PROBLEMS:]
             if problem_count:
                 raise ImportRefused(problems, problem_count)
-            _flush(pending, rows)
+            _flush(pending, rows, units)
             stored += len(pending)
             if progress:
                 progress(stored, reader.estimated_rows)
@@ -423,13 +436,15 @@ def responses_import(
 
 
 def _flush(
-    pending: list[tuple[Response, tuple[int | None, ...]]], rows: list[QuestionnaireElement]
+    pending: list[tuple[Response, tuple[int | None, ...]]],
+    rows: list[QuestionnaireElement],
+    units: dict[int, int],
 ) -> None:
     if not pending:
         return
     created = Response.objects.bulk_create([r for r, _answers in pending])
     counts_add_rows(
-        ((response, answers) for response, answers in pending), [r.position for r in rows]
+        ((response, answers) for response, answers in pending), [r.position for r in rows], units
     )
     Answer.objects.bulk_create(
         (

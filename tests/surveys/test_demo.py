@@ -70,18 +70,23 @@ def test_results_refuses_unknown_unit_and_period(demo, capsys):
 
 
 def test_verify_finds_the_demo_counts_exact_and_reports_a_tampered_one(demo, capsys):
-    from skm.surveys.models import TallyCount
+    from skm.surveys.models import CellCount
 
     call_command("verify")  # no SystemExit: everything agrees
     assert capsys.readouterr().err == ""
     seed = Period.objects.get(unit__slug=DUKCAPIL, slug="semester-i-2025")
-    row = TallyCount.objects.filter(period=seed, n__gt=0).first()
-    TallyCount.objects.filter(pk=row.pk).update(n=row.n + 1)
+    row = CellCount.objects.filter(period=seed, e02_4__gt=0).first()
+    CellCount.objects.filter(pk=row.pk).update(e02_4=row.e02_4 + 1)
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify", "--unit", DUKCAPIL, "--period", "semester-i-2025")
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert f"{row.n + 1}" in err and str(row.code) in err
+    assert "e02_4" in err and f"{row.e02_4 + 1}" in err
+    # --repair rebuilds the counts from the responses; then nothing differs
+    from skm.surveys.counts import verify
+
+    call_command("verify", "--unit", DUKCAPIL, "--period", "semester-i-2025", "--repair")
+    assert verify() == []
 
 
 def test_results_by_profile_groups_partition_the_respondents(demo, capsys):

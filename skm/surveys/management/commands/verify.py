@@ -1,4 +1,4 @@
-"""`skm verify`: the maintained answer-pattern counts against the raw responses."""
+"""`skm verify`: the maintained per-cell counts against the raw responses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", help=_("unit slug or exact name (with --period)"))
         parser.add_argument("--period", help=_("period slug or exact name (with --unit)"))
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help=_("after reporting, replace the counts by the recount (whole period)"),
+        )
 
     def handle(self, *args, **opts) -> None:
         period_id = unit_ids = None
@@ -32,16 +37,22 @@ class Command(BaseCommand):
             self.stderr.write(
                 _(
                     "period %(period)s, unit %(unit)s, service %(service)s, channel %(channel)s,"
-                    " pattern %(code)s: counted %(counted)s, responses %(actual)s"
+                    " %(figure)s: counted %(counted)s, responses %(actual)s"
                 )
                 % {
                     "period": d.period_id,
                     "unit": d.unit_id,
                     "service": d.service_key or "-",
                     "channel": d.channel,
-                    "code": d.code,
+                    "figure": d.figure,
                     "counted": d.counted,
                     "actual": d.actual,
                 }
             )
+        if opts["repair"]:
+            from skm.surveys.counts import rebuild
+
+            cells = rebuild(period_id=period_id)
+            self.stdout.write(_("Counts rebuilt from the responses: %(n)s cells.") % {"n": cells})
+            return
         fail(self, [_("%(n)s differences found.") % {"n": len(differences)}], status=1)
