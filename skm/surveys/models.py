@@ -168,6 +168,23 @@ class Period(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving a switch to or from the custom weighting rebuilds the period's counts:
+        their answered-weight groups and weighted sums depend on the weight units, which
+        are all 1 under every other convention (skm.surveys.counts)."""
+        from django.db import transaction
+
+        custom = self.Weighting.CUSTOM
+        before = None
+        if self.pk is not None:
+            before = Period.objects.filter(pk=self.pk).values_list("weighting", flat=True).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if before is not None and (before == custom) != (self.weighting == custom):
+                from skm.surveys.counts import rebuild
+
+                rebuild(period_id=self.pk)
+
     def clean(self) -> None:
         # A custom weighting is only usable when the questionnaire's weights make one.
         if self.weighting == self.Weighting.CUSTOM and self.questionnaire_id:

@@ -92,7 +92,42 @@ def test_custom_weights_and_weighting_conventions_come_from_the_period(unit):
     _store(period, unit, [(4, 1, 1, 1, 1, 1, 1, 1, 1)])
     # NI = 0.2*4 + 0.8*1 = 1.6 -> IKM 40.00
     assert period_result(period).ikm_text == "40.00"
-    Period.objects.filter(pk=period.pk).update(weighting=Period.Weighting.W011)
-    period.refresh_from_db()
+    period.weighting = Period.Weighting.W011
+    period.save()  # leaving the custom weighting rebuilds the counts with equal units
     # 0.11 * 12 * 25 = 33.00
     assert period_result(period).ikm_text == "33.00"
+    assert verify(period_id=period.pk) == []
+
+
+def test_switching_to_and_from_custom_weights_keeps_counts_and_intervals_exact(unit):
+    weights = [Decimal(w) for w in ("0.2", "0.15", "0.05", "0.1", "0.1", "0.1", "0.1", "0.1")]
+    weights.append(Decimal("0.1"))
+    questionnaire = questionnaire_create(name="Berbobot 2", weights=weights)
+    period = period_create(
+        unit=unit,
+        name="Tahun 2025",
+        kind=Period.Kind.YEAR,
+        start_date=dt.date(2025, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        population=500,
+        questionnaire=questionnaire,
+    )
+    rng = random.Random(3)
+    vectors = [
+        tuple(None if rng.random() < 0.1 else rng.randint(1, 4) for _ in CODES) for _ in range(40)
+    ]
+    vectors = [v for v in vectors if any(v)]
+    _store(period, unit, vectors)
+    for weighting in (Period.Weighting.CUSTOM, Period.Weighting.EXACT, Period.Weighting.CUSTOM):
+        period.weighting = weighting
+        period.save()
+        assert verify(period_id=period.pk) == []
+        expected = compute(
+            period_tally(period),
+            DEFAULT_ELEMENTS,
+            weighting=weighting,
+            weights=weights if weighting == Period.Weighting.CUSTOM else None,
+            population=500,
+        )
+        assert period_result(period).to_dict() == expected.to_dict()
+        assert expected.ci95 is not None
