@@ -9,9 +9,11 @@
    `skm verify` then checks the counts equal the raw answers. With ``--sqlite`` the same
    runs on a temporary SQLite file (rows inserted in batches instead of COPY).
 3. Times, as the median of repeated runs in this process (Django's test client, a logged-in
-   superuser): the dashboard page of the root and of one unit, `GET /api/v1/results/...`,
-   and the naive path: the same result recomputed from the raw answers (one scan of the
-   period's responses, grouped per respondent).
+   superuser): the dashboard page of the root and of one unit and `GET /api/v1/results/...`,
+   first with every cell spread over all eight shards (the worst case between two
+   `skm compact` runs: "before_compaction" in the JSON), then after `skm compact`; and the
+   naive path: the same result recomputed from the raw answers (one scan of the period's
+   responses, grouped per respondent).
 4. Prints one JSON line {"responses", "dashboard_root_ms", "dashboard_unit_ms", "api_ms",
    "naive_ms", "speedup"} and merges the details into bench/results.json under "results".
 
@@ -86,9 +88,9 @@ def _rows(n: int, period_id: int, unit_ids: list[int], service_ids: list[int], p
             (
                 1 + i,
                 period_id,
-                unit_ids[i % UNITS],
-                service_ids[(i // UNITS) % SERVICES],
-                CHANNELS[i % 4],
+                unit_ids[rng.randrange(UNITS)],
+                service_ids[rng.randrange(SERVICES)],
+                CHANNELS[rng.randrange(4)],
                 when,
                 "LP"[i % 2],
                 18 + (i % 60),
@@ -107,7 +109,13 @@ def _load(n: int, rng: random.Random) -> dict:
     from django.db import connection, transaction
 
     from skm.org.services import agency_create, service_create, unit_create
-    from skm.surveys.counts import counts_add, merge_delta, period_units, response_delta
+    from skm.surveys.counts import (
+        SHARDS,
+        counts_add,
+        merge_delta,
+        period_units,
+        response_delta,
+    )
     from skm.surveys.models import Answer, CellCount, Period, Response
     from skm.surveys.services import period_create
 
@@ -134,7 +142,8 @@ def _load(n: int, rng: random.Random) -> dict:
     pool = [tuple(rng.choices((1, 2, 3, 4), (2, 6, 42, 50), k=len(elements))) for _ in range(4000)]
     unit_ids = [u.pk for u in units]
     service_ids = [s.pk for s in services]
-    deltas: dict = {}
+    # One set of deltas per shard: a live server spreads a cell's writes over all shards.
+    deltas: list[dict] = [{} for _ in range(SHARDS)]
     response_t, answer_t = Response._meta.db_table, Answer._meta.db_table
     columns = (
         "id, period_id, unit_id, service_id, channel, submitted_at, gender, age,"
@@ -144,7 +153,7 @@ def _load(n: int, rng: random.Random) -> dict:
 
     def count(values, pattern):
         merge_delta(
-            deltas,
+            deltas[rng.randrange(SHARDS)],
             response_delta(
                 period_id=values[1],
                 unit_id=values[2],
@@ -192,7 +201,8 @@ def _load(n: int, rng: random.Random) -> dict:
                     batch, answers = [], []
             cursor.executemany(insert_r, batch)
             cursor.executemany(insert_a, answers)
-        counts_add(deltas)
+        for shard, shard_deltas in enumerate(deltas):
+            counts_add(shard_deltas, shard=shard)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -231,7 +241,8 @@ def main(argv: list[str]) -> int:
         from django.test import Client
 
         from skm.method import compute
-        from skm.surveys.counts import verify
+        from skm.surveys.counts import compact, verify
+        from skm.surveys.models import CellCount
         from skm.surveys.selectors import (
             method_elements,
             period_tally,
@@ -274,6 +285,25 @@ def main(argv: list[str]) -> int:
                 population=period.population,
             )
 
+        # As loaded, every cell is spread over all its shards (the state a busy server is
+        # in between two `skm compact` runs); then folded, as `skm compact` leaves it.
+        sharded = {
+            "cellcount_rows": CellCount.objects.count(),
+            "dashboard_root_ms": _median_ms(lambda: page(root), runs),
+            "dashboard_unit_ms": _median_ms(lambda: page(unit), runs),
+            "api_ms": _median_ms(api, runs),
+        }
+        started = time.perf_counter()
+        compact(period_id=period.pk)
+        compact_s = round(time.perf_counter() - started, 1)
+        if not args.sqlite:
+            # The folded shards are dead rows until (auto)vacuum removes them; do it now
+            # rather than time whatever autovacuum has reached.
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {CellCount._meta.db_table}")
+        assert not verify(period_id=period.pk), "compaction changed the counts"
         api_ms = _median_ms(api, runs)
         naive_ms = _median_ms(naive, max(3, runs // 2))
         root_ms = _median_ms(lambda: page(root), runs)
@@ -294,6 +324,8 @@ def main(argv: list[str]) -> int:
             "load_seconds": load_s,
             "verify_seconds": verify_s,
             "counts_verified": not differences,
+            "compact_seconds": compact_s,
+            "before_compaction": sharded,
             "cellcount_rows": loaded["count_rows"],
             "machine": {
                 "cpus": os.cpu_count(),

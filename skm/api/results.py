@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from skm.org.access import units_for_user
 from skm.org.models import Unit
 from skm.surveys.breakdowns import BY, part_dict, results_by, results_of_children
+from skm.surveys.counts import one_reading
 from skm.surveys.invitations import api_key_verify
 from skm.surveys.models import Period, Publication
 from skm.surveys.results import periods_covering
@@ -112,6 +113,7 @@ def periods(request: HttpRequest, unit_slug: str) -> list[dict]:
     "/results/{unit_slug}/{period_slug}",
     summary="The IKM of a unit and period (the `skm results --json` shape)",
 )
+@one_reading()
 def results(
     request: HttpRequest,
     unit_slug: str,

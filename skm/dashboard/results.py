@@ -25,7 +25,8 @@ from skm.method import SurveyResult
 from skm.org.access import READ_ROLES, unit_for_user
 from skm.org.models import Agency, Service, Unit
 from skm.reports.charts import Bar, Series, bar_chart, count_bars, line_chart
-from skm.surveys.models import Period
+from skm.surveys.counts import one_reading, prefetch_groupings, summary_columns
+from skm.surveys.models import PROFILE_COLUMNS, Period
 from skm.surveys.results import (
     Filters,
     PartResult,
@@ -449,6 +450,7 @@ def _charts(board: Dashboard) -> dict:
 
 @login_required
 @require_GET
+@one_reading()
 def results_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, READ_ROLES)
     periods = periods_covering(unit)
@@ -470,6 +472,15 @@ def results_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         service=cleaned["service"], date_from=cleaned.get("dari"), date_to=cleaned.get("sampai")
     )
     board = Dashboard(period=cleaned["period"], unit=unit, filters=filters)
+    if filters.date_from is None and filters.date_to is None:
+        # Every table of the page from one scan of the counts (PostgreSQL).
+        positions = board.period.questionnaire.elements.values_list("position", flat=True)
+        prefetch_groupings(
+            board.period,
+            unit_path=unit.path,
+            service_key=filters.service.pk if filters.service else None,
+            columns=(*summary_columns(positions), *PROFILE_COLUMNS.values()),
+        )
 
     fmt = request.GET.get("format")
     if fmt:

@@ -41,10 +41,14 @@ def round_half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     (``Decimal("75.00")``), which makes ``str()`` the printed form.
     """
     exact = as_fraction(value)
-    scaled = exact * Fraction(10) ** places
-    negative = scaled < 0
-    num, den = abs(scaled.numerator), scaled.denominator
+    # Integer arithmetic only (this runs thousands of times per dashboard page).
+    num, den = exact.numerator, exact.denominator
+    negative = num < 0
+    if places >= 0:
+        num = abs(num) * 10**places
+    else:
+        num, den = abs(num), den * 10**-places
     # floor(|x| + 1/2) == round half away from zero of |x|
     units = (2 * num + den) // (2 * den)
     sign = 1 if negative and units else 0
-    return Decimal((sign, tuple(int(d) for d in str(units)), -places))
+    return Decimal((sign, tuple(map(int, str(units))), -places))

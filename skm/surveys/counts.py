@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from skm.method import Summary, WeightError, weight_units, weights_for
 from skm.method.profile import age_group
@@ -143,16 +145,17 @@ def delta_values(delta: Mapping[str, int]) -> list[int]:
     return [delta.get(column, 0) for column in COUNT_COLUMNS]
 
 
-def counts_add(deltas: Mapping[CellKey, Mapping[str, int]]) -> None:
+def counts_add(deltas: Mapping[CellKey, Mapping[str, int]], shard: int | None = None) -> None:
     """Add each key's increments (negative to remove), in the caller's transaction.
 
-    One upsert per key; the shard is chosen at random per call so that two concurrent
-    submissions to the same cell rarely touch the same row.
+    One upsert per key; the shard is chosen at random per call (unless given) so that two
+    concurrent submissions to the same cell rarely touch the same row.
     """
     rows = [(key, delta) for key, delta in deltas.items() if any(delta.values())]
     if not rows:
         return
-    shard = random.randrange(SHARDS)
+    if shard is None:
+        shard = random.randrange(SHARDS)
     params = [[*key, shard, *delta_values(delta)] for key, delta in sorted(rows)]
     with connection.cursor() as cursor:
         cursor.executemany(UPSERT_SQL, params)
@@ -188,6 +191,26 @@ def counts_add_rows(
 GROUPS = {"unit": "unit_id", "service": "service_key", "channel": "channel"}
 
 
+_MEMO: ContextVar[dict | None] = ContextVar("skm_cell_sums", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within this block, identical ``cell_sums`` questions are asked of the database once
+    (a page shows the same total as headline, roll-up and trend row; the profile and the
+    per-service table share their grouping)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def summary_columns(positions: Iterable[int]) -> tuple[str, ...]:
+    """The columns a Summary needs for a questionnaire with these element positions."""
+    return (*MOMENT_COLUMNS, *(score_column(p, s) for p in positions for s in (1, 2, 3, 4)))
+
+
 def cell_sums(
     period: Period,
     *,
@@ -196,9 +219,28 @@ def cell_sums(
     service_key: int | None = None,
     channel: str | None = None,
     by: Sequence[str] = (),
+    columns: Sequence[str] = COUNT_COLUMNS,
 ) -> dict[tuple, dict[str, int]]:
     """Summed counts of the period's cells, grouped by ``by`` (names of GROUPS) and the
-    answered weight: {(*group values, weight_group): {column: total}}. One query."""
+    answered weight: {(*group values, weight_group): {column: total}}. One query, summing
+    only ``columns`` (``n`` is always included)."""
+    columns = tuple(dict.fromkeys(("n", *columns)))
+    memo = _MEMO.get()
+    memo_key = (
+        period.pk,
+        tuple(unit_ids) if unit_ids is not None else None,
+        unit_path,
+        service_key,
+        channel,
+        tuple(by),
+    )
+    if memo is not None:
+        for have_columns, have in memo.get(memo_key, ()):
+            if set(columns) <= have_columns:
+                return {k: {c: v[c] for c in columns} for k, v in have.items()}
+    unknown = set(columns) - set(COUNT_COLUMNS)
+    if unknown:
+        raise ValueError(f"not count columns: {sorted(unknown)}")
     group = [GROUPS[name] for name in by]
     where = ["period_id = %s"]
     params: list[object] = [period.pk]
@@ -219,7 +261,7 @@ def cell_sums(
         params.append(channel)
     keys = [*group, "weight_group"]
     sql = (
-        f"SELECT {', '.join(keys)}, {', '.join(f'SUM({c})' for c in COUNT_COLUMNS)}"  # noqa: S608
+        f"SELECT {', '.join(keys)}, {', '.join(f'SUM({c})' for c in columns)}"  # noqa: S608
         f" FROM {_TABLE} WHERE {' AND '.join(where)} GROUP BY {', '.join(keys)}"
     )
     out: dict[tuple, dict[str, int]] = {}
@@ -227,12 +269,63 @@ def cell_sums(
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             values = row[len(keys) :]
-            if not values[0] and not any(values):
+            if not any(values):
                 continue
             out[tuple(row[: len(keys)])] = {
-                c: int(v or 0) for c, v in zip(COUNT_COLUMNS, values, strict=True)
+                c: int(v or 0) for c, v in zip(columns, values, strict=True)
             }
+    if memo is not None:
+        memo.setdefault(memo_key, []).append((frozenset(columns), out))
     return out
+
+
+def prefetch_groupings(
+    period: Period,
+    *,
+    unit_path: str | None,
+    service_key: int | None = None,
+    columns: Sequence[str] = COUNT_COLUMNS,
+) -> None:
+    """Inside ``one_reading``: answer the total and the per-unit, per-service and
+    per-channel groupings of the same selection with one scan (PostgreSQL GROUPING SETS);
+    later ``cell_sums`` calls for them are served from memory. Elsewhere a no-op (each
+    grouping is then its own query)."""
+    memo = _MEMO.get()
+    if memo is None or connection.vendor != "postgresql":
+        return
+    columns = tuple(dict.fromkeys(("n", *columns)))
+    where = ["period_id = %s"]
+    params: list[object] = [period.pk]
+    if unit_path is not None:
+        from skm.org.models import Unit
+
+        unit_t = Unit._meta.db_table
+        where.append(f"unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")  # noqa: S608
+        params.append(unit_path + "%")
+    if service_key is not None:
+        where.append("service_key = %s")
+        params.append(service_key)
+    sql = (
+        "SELECT GROUPING(unit_id, service_key, channel), unit_id, service_key, channel,"  # noqa: S608
+        f" weight_group, {', '.join(f'SUM({c})' for c in columns)}"
+        f" FROM {_TABLE} WHERE {' AND '.join(where)}"
+        " GROUP BY GROUPING SETS ((weight_group), (unit_id, weight_group),"
+        " (service_key, weight_group), (channel, weight_group))"
+    )
+    # GROUPING() bit mask: 4 = unit_id, 2 = service_key, 1 = channel left out.
+    sets = {7: (), 3: ("unit",), 5: ("service",), 6: ("channel",)}
+    found: dict[tuple, dict] = {by: {} for by in sets.values()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for mask, unit_id, service, channel, weight_group, *values in cursor.fetchall():
+            by = sets[mask]
+            value = {"unit": unit_id, "service": service, "channel": channel}
+            key = (*(value[name] for name in by), weight_group)
+            if any(values):
+                found[by][key] = {c: int(v or 0) for c, v in zip(columns, values, strict=True)}
+    for by, out in found.items():
+        memo_key = (period.pk, None, unit_path, service_key, None, by)
+        memo.setdefault(memo_key, []).append((frozenset(columns), out))
 
 
 def summary_of(
@@ -266,6 +359,60 @@ def profile_of(sums: Iterable[Mapping[str, int]]) -> dict[tuple[str, str], int]:
         known = sum(v for (f, _c), v in totals.items() if f == field)
         out[(field, "")] = n - known
     return out
+
+
+# -- compaction -------------------------------------------------------------------------
+
+
+def compact(*, period_id: int | None = None, lock_timeout_ms: int = 200) -> int:
+    """Fold every cell's shards into shard 0; returns the number of rows removed.
+
+    Writers spread a busy cell over SHARDS rows so that they do not queue on one row lock;
+    readers then sum more rows than there are cells. Folding keeps reads proportional to
+    the cells. It is safe while responses arrive: on PostgreSQL one statement deletes the
+    other shards and adds them to shard 0 (a writer waiting on a deleted row inserts it
+    afresh); it gives up after ``lock_timeout_ms`` rather than make writers wait (run it
+    again later); on SQLite the transaction holds the database. One transaction per
+    period and unit keeps the locks few.
+    """
+    keys = ", ".join(KEY_COLUMNS)
+    sums = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS)
+    upsert_tail = UPSERT_SQL[UPSERT_SQL.index(" ON CONFLICT") :]
+    insert = f"INSERT INTO {_TABLE} ({keys}, shard, {', '.join(COUNT_COLUMNS)})"
+    pairs = CellCount.objects.filter(shard__gt=0)
+    if period_id is not None:
+        pairs = pairs.filter(period_id=period_id)
+    rows = CellCount.objects.all()
+    if period_id is not None:
+        rows = rows.filter(period_id=period_id)
+    before = rows.count()
+    for period, unit in sorted(set(pairs.values_list("period_id", "unit_id"))):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+                    cursor.execute(
+                        f"WITH moved AS (DELETE FROM {_TABLE}"  # noqa: S608
+                        " WHERE period_id = %s AND unit_id = %s AND shard > 0 RETURNING *)"
+                        f" {insert} SELECT {keys}, 0, {sums} FROM moved GROUP BY {keys}"
+                        f"{upsert_tail}",
+                        [period, unit],
+                    )
+                else:
+                    cursor.execute(
+                        f"{insert} SELECT {keys}, 0, {sums} FROM {_TABLE}"  # noqa: S608
+                        f" WHERE period_id = %s AND unit_id = %s AND shard > 0"
+                        f" GROUP BY {keys}{upsert_tail}",
+                        [period, unit],
+                    )
+                    cursor.execute(
+                        f"DELETE FROM {_TABLE} WHERE period_id = %s AND unit_id = %s"  # noqa: S608
+                        " AND shard > 0",
+                        [period, unit],
+                    )
+        except OperationalError:
+            continue  # busy (lock timeout): leave this unit for the next run
+    return before - rows.count()
 
 
 # -- verification -----------------------------------------------------------------------

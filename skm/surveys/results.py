@@ -27,7 +27,13 @@ from skm.method.rollup import UnitsMean, mean_of_units
 from skm.method.rounding import round_half_up
 from skm.org.models import Agency, Service, Unit
 from skm.surveys.counts import cell_sums, period_units, profile_of
-from skm.surveys.models import Period, QuestionnaireElement, Response
+from skm.surveys.models import (
+    PROFILE_COLUMNS,
+    CellCount,
+    Period,
+    QuestionnaireElement,
+    Response,
+)
 from skm.surveys.selectors import (
     method_elements,
     period_result,
@@ -107,7 +113,7 @@ def periods_covering(unit: Unit) -> list[Period]:
 def default_period(unit: Unit, periods: list[Period]) -> Period | None:
     """The newest period with responses of the unit's subtree, else the newest period."""
     with_responses = set(
-        Response.objects.filter(period__in=periods, unit__path__startswith=unit.path)
+        CellCount.objects.filter(period__in=periods, unit__path__startswith=unit.path, n__gt=0)
         .values_list("period_id", flat=True)
         .distinct()
     )
@@ -274,6 +280,7 @@ def _counted_breakdowns(
         unit_path=unit.path,
         service_key=service.pk if service is not None else None,
         by=("service",),
+        columns=("n", *PROFILE_COLUMNS.values()),
     )
     per_service: Counter = Counter()
     for (service_key, _b), totals in by_service.items():

@@ -16,7 +16,7 @@ from django.db.models import Q
 from skm.method import Summary, Tally, compute
 from skm.method.elements import Element
 from skm.org.models import Service, Unit
-from skm.surveys.counts import cell_sums, period_units, summary_of
+from skm.surveys.counts import cell_sums, period_units, summary_columns, summary_of
 from skm.surveys.models import Answer, Period, QuestionnaireElement, Response
 
 
@@ -134,6 +134,7 @@ def period_summary(
         unit_path=unit.path if unit is not None else None,
         service_key=service.pk if service is not None else None,
         channel=channel,
+        columns=summary_columns(positions),
     )
     return summary_of(((key[-1], totals) for key, totals in sums.items()), positions, units)
 
@@ -157,6 +158,7 @@ def period_summaries(
         unit_path=unit.path if unit is not None else None,
         service_key=service.pk if service is not None else None,
         by=(by,),
+        columns=summary_columns(positions),
     )
     for (value, weight_group), totals in sums.items():
         grouped.setdefault(value, []).append((weight_group, totals))
