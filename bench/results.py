@@ -326,7 +326,7 @@ def main(argv: list[str]) -> int:
             "counts_verified": not differences,
             "compact_seconds": compact_s,
             "before_compaction": sharded,
-            "cellcount_rows": loaded["count_rows"],
+            "cellcount_rows": CellCount.objects.count(),
             "machine": {
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
