@@ -136,20 +136,27 @@ def bar_chart(
     return Svg("".join(parts))
 
 
+def _fit(label: str, limit: int) -> str:
+    """A label shortened to ``limit`` characters with an ellipsis (the full text stays in
+    the table next to every chart, and in the label's tooltip)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def count_bars(rows: Sequence[tuple[str, int, str]], *, title: str, desc: str = "") -> Svg:
     """Simple bars for counts (respondent profile): (label, count, printed percentage)."""
-    row, left, right, top = 28, 130, 100, 6
-    plot = 440 - left - right
+    row, left, right, top = 28, 170, 100, 6
+    plot = 480 - left - right
     height = top + row * max(len(rows), 1) + 6
     most = max((n for _, n, _ in rows), default=0) or 1
-    _, head, tail = _open(440, height, title, desc, "chart-counts")
+    _, head, tail = _open(480, height, title, desc, "chart-counts")
     parts = [head]
     for i, (label, n, percent) in enumerate(rows):
         y = top + i * row
         width = plot * n / most
         parts.append(
-            f'<text class="bar-label" x="{left - 8}" y="{y + 18}" '
-            f'text-anchor="end">{_e(label)}</text>'
+            f'<text class="bar-label" x="{left - 8}" y="{y + 18}" text-anchor="end">'
+            f"{_e(_fit(label, 24))}"
+            f"{f'<title>{_e(label)}</title>' if _fit(label, 24) != label else ''}</text>"
             f'<rect class="bar" x="{left}" y="{y + 4}" width="{width:.1f}" height="18"/>'
             f'<text class="bar-value" x="{left + width + 6:.1f}" y="{y + 18}">'
             f"{_e(n)} ({_e(percent)}%)</text>"

@@ -60,6 +60,16 @@ def test_count_bars_show_count_and_percent():
     assert _texts(svg) == ["Laki-laki", "3 (60.0%)", "Perempuan", "2 (40.0%)"]
 
 
+def test_long_count_labels_are_shortened_at_the_end_with_the_full_text_as_tooltip():
+    long = "Kesehatan Ibu dan Anak (Puskesmas Kramatsari)"
+    svg = count_bars([(long, 3, "100.0")], title="Jenis layanan")
+    root = ET.fromstring(svg)
+    label = next(t for t in root.iter(f"{NS}text") if t.get("class") == "bar-label")
+    assert label.text.endswith("…")
+    assert label.text.startswith("Kesehatan Ibu") and len(label.text) <= 24
+    assert label.find(f"{NS}title").text == long
+
+
 def test_line_chart_points_labels_and_breaks():
     svg = line_chart(
         ["S2 2024", "S1 2025", "S2 2025"],
