@@ -155,8 +155,8 @@ def count_bars(rows: Sequence[tuple[str, int, str]], *, title: str, desc: str = 
         width = plot * n / most
         parts.append(
             f'<text class="bar-label" x="{left - 8}" y="{y + 18}" text-anchor="end">'
-            f"{_e(_fit(label, 24))}"
-            f"{f'<title>{_e(label)}</title>' if _fit(label, 24) != label else ''}</text>"
+            f"{_e(_fit(label, 20))}"
+            f"{f'<title>{_e(label)}</title>' if _fit(label, 20) != label else ''}</text>"
             f'<rect class="bar" x="{left}" y="{y + 4}" width="{width:.1f}" height="18"/>'
             f'<text class="bar-value" x="{left + width + 6:.1f}" y="{y + 18}">'
             f"{_e(n)} ({_e(percent)}%)</text>"

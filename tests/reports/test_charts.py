@@ -66,7 +66,7 @@ def test_long_count_labels_are_shortened_at_the_end_with_the_full_text_as_toolti
     root = ET.fromstring(svg)
     label = next(t for t in root.iter(f"{NS}text") if t.get("class") == "bar-label")
     assert label.text.endswith("…")
-    assert label.text.startswith("Kesehatan Ibu") and len(label.text) <= 24
+    assert label.text.startswith("Kesehatan Ibu") and len(label.text) <= 20
     assert label.find(f"{NS}title").text == long
 
 
