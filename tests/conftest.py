@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from hypothesis import settings as hypothesis_settings
 
-from skm.org.models import Agency, Service, Unit
+from skm.org.models import Agency, Membership, Service, Unit
 from skm.org.services import agency_create, service_create, unit_create
 from skm.surveys.models import Period
 from skm.surveys.services import period_create
@@ -47,3 +48,39 @@ def period(unit) -> Period:
         population=1000,
         status=Period.Status.OPEN,
     )
+
+
+Role = Membership.Role
+
+
+def member(unit: Unit, username: str, role: str):
+    """A user holding ``role`` on ``unit`` (password "sandi-rahasia-123")."""
+    user = get_user_model().objects.create_user(username=username, password="sandi-rahasia-123")
+    Membership.objects.create(user=user, agency=unit.agency, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def operator(unit):
+    return member(unit, "operator", Role.OPERATOR)
+
+
+@pytest.fixture
+def manager(unit):
+    return member(unit, "admin-unit", Role.UNIT_ADMIN)
+
+
+@pytest.fixture
+def head(unit):
+    return member(unit, "pimpinan", Role.HEAD)
+
+
+@pytest.fixture
+def other_unit(agency) -> Unit:
+    return unit_create(agency=agency, name="Dinas Lain")
+
+
+@pytest.fixture
+def stranger(other_unit):
+    """An administrator of another unit of the same agency."""
+    return member(other_unit, "admin-lain", Role.UNIT_ADMIN)

@@ -215,7 +215,7 @@ def test_a_draft_period_can_be_chosen_but_not_a_closed_one(operator_client, unit
 
 
 def test_a_unit_below_uses_the_period_of_the_unit_above(client, child, current_period):
-    from tests.dashboard.conftest import _member
+    from tests.conftest import member as _member
 
     client.force_login(_member(child, "operator-upt", "operator"))
     _post(client, child, current_period)

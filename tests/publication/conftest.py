@@ -3,11 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
 from skm.org.models import Membership
-from skm.org.services import unit_create
 from skm.surveys.models import Period
 from skm.surveys.services import period_create, response_create
 
@@ -48,25 +46,3 @@ def small_period(unit) -> Period:
         end_date=dt.date(2025, 3, 31),
         status=Period.Status.CLOSED,
     )
-
-
-def _member(unit, username: str, role: str):
-    user = get_user_model().objects.create_user(username=username, password="sandi-rahasia-123")
-    Membership.objects.create(user=user, agency=unit.agency, unit=unit, role=role)
-    return user
-
-
-@pytest.fixture
-def manager(unit):
-    return _member(unit, "admin-unit", Role.UNIT_ADMIN)
-
-
-@pytest.fixture
-def operator(unit):
-    return _member(unit, "operator", Role.OPERATOR)
-
-
-@pytest.fixture
-def stranger(agency):
-    other = unit_create(agency=agency, name="Dinas Lain")
-    return _member(other, "admin-lain", Role.UNIT_ADMIN)

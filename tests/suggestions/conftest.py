@@ -3,11 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from skm.org.models import Membership
-from skm.org.services import unit_create
 from skm.surveys.models import Period, Response
 from skm.surveys.services import period_create, response_create
 
@@ -48,30 +46,3 @@ def add_response(current_period, unit):
         )
 
     return add
-
-
-def _member(unit, username: str, role: str):
-    user = get_user_model().objects.create_user(username=username, password="sandi-rahasia-123")
-    Membership.objects.create(user=user, agency=unit.agency, unit=unit, role=role)
-    return user
-
-
-@pytest.fixture
-def operator(unit):
-    return _member(unit, "operator", Role.OPERATOR)
-
-
-@pytest.fixture
-def head(unit):
-    return _member(unit, "pimpinan", Role.HEAD)
-
-
-@pytest.fixture
-def other_unit(agency):
-    return unit_create(agency=agency, name="Dinas Lain")
-
-
-@pytest.fixture
-def stranger(other_unit):
-    """An administrator of another unit of the same agency."""
-    return _member(other_unit, "admin-lain", Role.UNIT_ADMIN)
