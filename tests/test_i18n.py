@@ -21,8 +21,8 @@ def test_catalogue_is_complete_and_the_committed_mo_matches_it(po_path):
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
     compiled = polib.mofile(str(po_path.with_suffix(".mo")))
-    assert {e.msgid: e.msgstr for e in compiled if e.msgid} == {
-        e.msgid: e.msgstr for e in po.translated_entries()
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if e.msgid} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()
     }
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "skm.org",
     "skm.surveys",
+    "skm.plans",
     "skm.transfer",
     "skm.public",
     "skm.dashboard",
@@ -159,6 +160,8 @@ LOGOUT_REDIRECT_URL = "dashboard:login"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("SKM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Evidence files of plan items (photos, PDFs): larger uploads are refused.
+EVIDENCE_MAX_BYTES = int(os.environ.get("SKM_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 # "thread": web imports load in a thread of the web process after the upload commits
 # (development, single server); "worker": a separate `skm importworker` service does it.
 IMPORT_RUNNER = os.environ.get("SKM_IMPORT_RUNNER", "thread")

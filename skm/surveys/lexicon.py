@@ -136,6 +136,7 @@ LEXICON: dict[str, dict[str, int]] = {
         "sikap": 3,
         "perilaku": 3,
         "etika": 3,
+        "etik": 3,
         "marah": 2,
         "5s": 3,
         "petugas marah": 3,

@@ -373,6 +373,9 @@ class ApiKey(TimeStampedModel):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Keys read; only a key given this scope may also record the realisation of plan items
+    # (e.g. a regional e-office system), through the same validation and history as staff.
+    may_update_realisation = models.BooleanField(_("may update realisation"), default=False)
 
     class Meta:
         verbose_name = _("API key")

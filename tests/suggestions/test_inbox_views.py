@@ -151,7 +151,6 @@ def test_another_unit_is_404_for_reading_and_changing(client, stranger, add_resp
 
 def test_a_response_outside_the_unit_is_404(client, add_response, unit, child, agency):
     from skm.org.models import Membership
-
     from tests.conftest import member as _member
 
     response = add_response("Ruang tunggu panas", where=unit)
