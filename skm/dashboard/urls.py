@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("skm.dashboard.results_urls")),
     path("", include("skm.dashboard.suggestions_urls")),
     path("", include("skm.dashboard.publish_urls")),
+    path("", include("skm.dashboard.plans_urls")),
 ]

@@ -63,6 +63,7 @@ class ItemView:
     due: dt.date
     misfiled: str | None  # code of the element the text rather belongs to
     evidence: list[Evidence]
+    misfiled_name: str = ""
 
 
 @dataclass
@@ -199,14 +200,16 @@ def plan_view(plan: Plan, *, today: dt.date | None = None) -> PlanView:
             suggestion_count=suggestions_for(unit, period, element=priority.element_code).count(),
         )
         for index, item in enumerate(priority.items.all(), 1):
+            misfiled = misfiled_element(item.activity, priority.element_code, codes)
             view.items.append(
                 ItemView(
                     item=item,
                     number=f"{number}.{index}",
                     overdue=is_overdue(item, today),
                     due=item_due(item),
-                    misfiled=misfiled_element(item.activity, priority.element_code, codes),
+                    misfiled=misfiled,
                     evidence=list(item.evidence.all()),
+                    misfiled_name=result.element(misfiled).name if misfiled else "",
                 )
             )
         views.append(view)

@@ -29,9 +29,12 @@ class Command(BaseCommand):
         if opts["reset_admin"] and settings.PRODUCTION:
             fail(self, [_("The demo administrator cannot be created in production.")])
         summary = demo_load()
+        from skm.plans.demo import demo_plans
+
+        plans_created = demo_plans(summary.agency)
         self.stdout.write(
             _("Demo data loaded: %(agency)s.") % {"agency": summary.agency.name}
-            if summary.created
+            if summary.created or plans_created
             else _("Demo data already present: %(agency)s (nothing changed).")
             % {"agency": summary.agency.name}
         )
