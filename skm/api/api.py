@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from skm.api.invitations import router as invitations_router
+from skm.api.plans import router as plans_router
 from skm.api.results import router as results_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 
 api.add_router("", invitations_router)
 api.add_router("", results_router)
+api.add_router("", plans_router)
 
 
 @api.exception_handler(AuthenticationError)

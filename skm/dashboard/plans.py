@@ -643,24 +643,6 @@ def _evidence_of(plan: Plan, evidence_id: int) -> Evidence:
     return row
 
 
-def evidence_response(row: Evidence, *, thumbnail: bool = False) -> FileResponse:
-    """The file with its real type, inline, under a harmless name (nosniff is set by
-    SecurityMiddleware on every response)."""
-    name = row.thumbnail_name if thumbnail else row.stored_name
-    if not name:
-        raise Http404
-    try:
-        handle = open(evidence_files.evidence_path(name), "rb")  # noqa: SIM115 (FileResponse closes)
-    except (OSError, ValueError):
-        raise Http404 from None
-    content_type = "image/jpeg" if thumbnail else row.content_type
-    response = FileResponse(handle, content_type=content_type)
-    filename = evidence_files.safe_download_name(row.original_name, row.content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @login_required
 @require_GET
 def plan_evidence_file(
@@ -668,7 +650,7 @@ def plan_evidence_file(
 ) -> FileResponse:
     unit = unit_for_user(request.user, unit_slug, READ_ROLES)
     plan = _plan_of(unit, plan_id)
-    return evidence_response(_evidence_of(plan, evidence_id), thumbnail=thumb)
+    return evidence_files.file_response(_evidence_of(plan, evidence_id), thumbnail=thumb)
 
 
 @login_required

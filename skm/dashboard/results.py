@@ -506,6 +506,9 @@ def results_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         rollup_pooled=Agency.Rollup.POOLED,
         sample_percent=_sample_percent(board.result),
     )
+    from skm.plans.selectors import followup_effects
+
+    context["earlier_plan"], context["effects"] = followup_effects(board.period, unit)
     return render(request, "dashboard/results.html", context)
 
 

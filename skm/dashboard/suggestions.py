@@ -134,7 +134,7 @@ def suggestion_inbox(request: HttpRequest, unit_slug: str) -> HttpResponse:
         query=chosen.get("q") or None,
         status=chosen.get("status") or None,
         element=chosen.get("unsur") or None,
-    )
+    ).prefetch_related("plan_items__priority__plan__unit")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("halaman"))
     can_change = user_can(request.user, unit, ENTRY_ROLES)
     back = _back_query(request.GET.urlencode())

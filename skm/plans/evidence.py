@@ -199,3 +199,23 @@ def safe_download_name(original: str, content_type: str) -> str:
         "".join(c if c.isalnum() or c in "-_ " else "_" for c in stem).strip() or "dokumentasi"
     )
     return f"{cleaned[:80]}.{ACCEPTED[content_type]}"
+
+
+def file_response(row, *, thumbnail: bool = False):
+    """The file with its real type, inline, under a harmless name (nosniff is set by
+    SecurityMiddleware on every response)."""
+    from django.http import FileResponse, Http404
+
+    name = row.thumbnail_name if thumbnail else row.stored_name
+    if not name:
+        raise Http404
+    try:
+        handle = open(evidence_path(name), "rb")  # noqa: SIM115 (FileResponse closes)
+    except (OSError, ValueError):
+        raise Http404 from None
+    content_type = "image/jpeg" if thumbnail else row.content_type
+    response = FileResponse(handle, content_type=content_type)
+    filename = safe_download_name(row.original_name, row.content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -427,3 +427,49 @@ def agency_totals(rows: list[OverviewRow]) -> tuple[int, int, Fraction | None]:
     planned = sum(r.planned for r in rows)
     realised = sum(r.realised for r in rows)
     return planned, realised, realised_percent(planned, realised)
+
+
+@dataclass
+class PublicFollowup:
+    """What the publication page shows of a published period's plan: a final plan's items
+    with their status, and only the evidence an admin marked public."""
+
+    view: PlanView
+    rows: list[tuple[str, str, PlanItem, list[Evidence]]]  # number, element, item, evidence
+
+
+def public_followup(unit: Unit, period: Period) -> PublicFollowup | None:
+    plan = Plan.objects.filter(unit=unit, period=period, status=Plan.Status.FINAL).first()
+    if plan is None:
+        return None
+    view = plan_view(plan)
+    rows = [
+        (i.number, p.priority.element_name, i.item, [e for e in i.evidence if e.public])
+        for p in view.priorities
+        for i in p.items
+    ]
+    return PublicFollowup(view=view, rows=rows)
+
+
+def public_evidence(unit: Unit, period: Period, evidence_id: int) -> Evidence | None:
+    """A public evidence file of the unit's final plan for the period, else None."""
+    return Evidence.objects.filter(
+        pk=evidence_id,
+        public=True,
+        item__priority__plan__unit=unit,
+        item__priority__plan__period=period,
+        item__priority__plan__status=Plan.Status.FINAL,
+        item__priority__included=True,
+    ).first()
+
+
+def followup_effects(period: Period, unit: Unit) -> tuple[Plan | None, list[Effect]]:
+    """The unit's previous plan and, per element with items done in it, the element's score
+    then and in ``period`` (the results page shows it next to the items)."""
+    from skm.plans.services import previous_plan
+
+    earlier = previous_plan(period, unit)
+    if earlier is None:
+        return None, []
+    result = period_result(period, unit=unit)
+    return earlier, _effects(earlier, result, None)

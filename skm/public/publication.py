@@ -59,7 +59,13 @@ def unit_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         render(
             request,
             "publication/period.html",
-            {"data": data, "unit": unit, "archive": publications[1:], "is_latest": True},
+            {
+                "data": data,
+                "unit": unit,
+                "archive": publications[1:],
+                "is_latest": True,
+                "followup": _followup(unit, publications[0]),
+            },
         )
     )
 
@@ -70,7 +76,38 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
     if publication is None:
         return _not_found(request)
     data = published_result(publication)
-    return _cached(render(request, "publication/period.html", {"data": data, "unit": unit}))
+    return _cached(
+        render(
+            request,
+            "publication/period.html",
+            {"data": data, "unit": unit, "followup": _followup(unit, publication)},
+        )
+    )
+
+
+def _followup(unit: Unit, publication: Publication):
+    from skm.plans.selectors import public_followup
+
+    return public_followup(unit, publication.period)
+
+
+@require_safe
+def evidence_file(
+    request: HttpRequest, unit_slug: str, period_slug: str, evidence_id: int, thumb: bool = False
+) -> HttpResponse:
+    """An evidence file an admin marked public, of the final plan of a published period."""
+    from skm.plans.evidence import file_response
+    from skm.plans.selectors import public_evidence
+
+    unit, publication = _lookup(unit_slug, period_slug)
+    if publication is None:
+        return _not_found(request)
+    row = public_evidence(unit, publication.period, evidence_id)
+    if row is None:
+        return _not_found(request)
+    response = file_response(row, thumbnail=thumb)
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return response
 
 
 @xframe_options_exempt  # the one page other websites may frame (docs/security.md)

@@ -13,4 +13,15 @@ urlpatterns = [
     path("<slug:unit_slug>/<slug:period_slug>/", publication.period_page, name="period"),
     path("<slug:unit_slug>/<slug:period_slug>/data.json", publication.data_json, name="json"),
     path("<slug:unit_slug>/<slug:period_slug>/data.csv", publication.data_csv, name="csv"),
+    path(
+        "<slug:unit_slug>/<slug:period_slug>/dokumentasi/<int:evidence_id>/",
+        publication.evidence_file,
+        name="evidence",
+    ),
+    path(
+        "<slug:unit_slug>/<slug:period_slug>/dokumentasi/<int:evidence_id>/kecil/",
+        publication.evidence_file,
+        {"thumb": True},
+        name="evidence_thumb",
+    ),
 ]

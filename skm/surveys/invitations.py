@@ -250,8 +250,11 @@ def _key_hash(plaintext: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, unit: Unit, name: str) -> tuple[ApiKey, str]:
-    """A new API key for the unit; the plaintext is returned once and never stored."""
+def api_key_create(
+    *, unit: Unit, name: str, may_update_realisation: bool = False
+) -> tuple[ApiKey, str]:
+    """A new API key for the unit; the plaintext is returned once and never stored.
+    ``may_update_realisation`` lets the key record the realisation of plan items."""
     name = name.strip()
     if not name:
         raise ValidationError(_("The API key needs a name (e.g. the system that uses it)."))
@@ -261,6 +264,7 @@ def api_key_create(*, unit: Unit, name: str) -> tuple[ApiKey, str]:
         name=name[:120],
         prefix=plaintext[: ApiKey._meta.get_field("prefix").max_length],
         key_hash=_key_hash(plaintext),
+        may_update_realisation=may_update_realisation,
     )
     return key, plaintext
 

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         action.add_argument("--create", metavar="NAME", help=_("create a key with this name"))
         action.add_argument("--list", action="store_true", help=_("list the unit's keys"))
         action.add_argument("--revoke", metavar="PREFIX", help=_("revoke the key with this prefix"))
+        parser.add_argument(
+            "--realisation",
+            action="store_true",
+            help=_("with --create: the key may also record the realisation of plan items"),
+        )
 
     def handle(self, *args, **opts) -> None:
         unit = unit_by_ref(opts["unit"])
@@ -32,7 +37,9 @@ class Command(BaseCommand):
                 ],
             )
         if opts["create"]:
-            _api_key, plaintext = api_key_create(unit=unit, name=opts["create"])
+            _api_key, plaintext = api_key_create(
+                unit=unit, name=opts["create"], may_update_realisation=opts["realisation"]
+            )
             self.stdout.write(
                 _("API key for %(unit)s (shown only now; store it safely):") % {"unit": unit.name}
             )
@@ -42,7 +49,10 @@ class Command(BaseCommand):
         if opts["list"]:
             for key in keys:
                 state = _("revoked") if key.revoked_at else _("active")
-                self.stdout.write(f"{key.prefix}  {key.name}  {state}")
+                scope = (
+                    _("reads, records realisation") if key.may_update_realisation else _("reads")
+                )
+                self.stdout.write(f"{key.prefix}  {key.name}  {state}  ({scope})")
             return
         key = keys.filter(prefix=opts["revoke"], revoked_at__isnull=True).first()
         if key is None:
