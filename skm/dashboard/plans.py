@@ -32,7 +32,7 @@ from skm.org.models import Membership, Unit
 from skm.plans import evidence as evidence_files
 from skm.plans.catalogue import DEFAULT_CATALOGUE
 from skm.plans.models import CatalogueActivity, Evidence, Plan, PlanItem, PlanPriority, Strategy
-from skm.plans.selectors import agency_overview, agency_totals, plan_view
+from skm.plans.selectors import agency_overview, agency_totals, change_lines, plan_view
 from skm.plans.services import (
     PlanError,
     evidence_add,
@@ -457,11 +457,8 @@ def _item_context(request, unit: Unit, plan: Plan, item: PlanItem, **forms_) -> 
         "view": view,
         "item": item,
         "item_view": item_view,
-        "history": list(item.changes.select_related("user")),
-        "earlier": [
-            (old, list(old.changes.select_related("user")), list(old.evidence.all()))
-            for old in chain
-        ],
+        "history": _history(item),
+        "earlier": [(old, _history(old), list(old.evidence.all())) for old in chain],
         "evidence": list(item.evidence.select_related("uploaded_by")),
         "suggestions": list(item.suggestions.all()),
         "can_manage": can_manage,
@@ -495,6 +492,13 @@ def _item_context(request, unit: Unit, plan: Plan, item: PlanItem, **forms_) -> 
             suggestions=_suggestion_choices(plan, item),
         )
     return context
+
+
+def _history(item: PlanItem) -> list:
+    rows = list(item.changes.select_related("user"))
+    for row in rows:
+        row.lines = change_lines(row.changes)
+    return rows
 
 
 def _suggestion_choices(plan: Plan, item: PlanItem):

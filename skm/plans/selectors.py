@@ -473,3 +473,52 @@ def followup_effects(period: Period, unit: Unit) -> tuple[Plan | None, list[Effe
         return None, []
     result = period_result(period, unit=unit)
     return earlier, _effects(earlier, result, None)
+
+
+@dataclass
+class ChangeLine:
+    label: str
+    old: str | None
+    new: str | None
+
+
+def change_lines(changes: dict) -> list[ChangeLine]:
+    """An ItemChange's recorded values in words: field labels and choice labels instead of
+    field names and codes, quarters as TW 1..4."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    extra = {
+        "file": _("file"),
+        "public": _("public"),
+        "from": _("continued from"),
+        "direction": _("moved"),
+    }
+    choices = {
+        "status": dict(PlanItem.Status.choices),
+        "horizon": dict(PlanItem.Horizon.choices),
+    }
+
+    def words(name: str, value) -> str | None:
+        if value is None or value == "":
+            return None
+        if name in choices:
+            return str(choices[name].get(value, value))
+        if name == "quarters":
+            return ", ".join(f"TW {q}" for q in str(value))
+        if name == "public":
+            return _("yes") if value else _("no")
+        if name == "direction":
+            return _("up") if value == "up" else _("down")
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value) or None
+        return str(value)
+
+    lines = []
+    for name, pair in changes.items():
+        old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        try:
+            label = str(PlanItem._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = str(extra.get(name, name))
+        lines.append(ChangeLine(label=label, old=words(name, old), new=words(name, new)))
+    return lines

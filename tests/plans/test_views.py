@@ -198,6 +198,9 @@ def test_the_item_page_shows_the_history(client, manager, unit, plan, item, phot
     text = client.get(f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/").content.decode()
     assert "Riwayat" in text and "Dibuat" in text and "Dokumentasi ditambahkan" in text
     assert "foto.jpg" in text
+    # recorded values in words: field labels, choice labels, quarters as TW
+    assert "triwulan</span>: <ins>TW 3, TW 4</ins>" in text
+    assert "jangka waktu</span>: <ins>Jangka pendek (kurang dari 12 bulan)</ins>" in text
 
 
 def test_user_text_is_escaped(client, manager, unit, plan):
