@@ -91,6 +91,11 @@ class ItemForm(forms.Form):
         required=False,
         help_text=gettext_lazy("For example Kepala Dinas, Sekretaris, Kepala Bidang."),
     )
+    owner_user = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible (account, optional)"),
+        queryset=None,
+        required=False,
+    )
     target_date = forms.DateField(
         label=gettext_lazy("Target date (optional)"), required=False, widget=DATE_INPUT
     )
@@ -104,8 +109,9 @@ class ItemForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, catalogue=(), suggestions=None, **kwargs):
+    def __init__(self, *args, catalogue=(), suggestions=None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["owner_user"].queryset = unit_members(unit)
         self.fields["catalogue"].choices = [("", "—")] + [(str(i), t) for i, t in catalogue]
         self.catalogue_texts = {str(i): t for i, t in catalogue}
         if suggestions is not None:
@@ -250,6 +256,25 @@ def _item_url(plan: Plan, item: PlanItem) -> str:
     return reverse("dashboard:plan_item", args=[plan.unit.slug, plan.pk, item.pk])
 
 
+def unit_members(unit: Unit | None):
+    """Active accounts holding a role on the unit or a unit above it (possible owners)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    users = get_user_model().objects.filter(is_active=True)
+    if unit is None:
+        return users.none()
+    chain = [unit.pk, *(u.pk for u in unit.ancestors())]
+    return (
+        users.filter(
+            Q(memberships__unit_id__in=chain)
+            | Q(memberships__unit__isnull=True, memberships__agency_id=unit.agency_id)
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def catalogue_for(unit: Unit, code: str) -> list[tuple[str, str]]:
     """(key, text) of the catalogue activities for an element: the agency's own list for
     the element if it has one, else the national defaults."""
@@ -313,6 +338,7 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 p,
                 ItemForm(
                     prefix=f"p{p.priority.pk}",
+                    unit=unit,
                     catalogue=catalogue_for(unit, p.priority.element_code),
                     initial={"year": period.end_date.year, "owner_title": _("Kepala Dinas")},
                 )
@@ -424,6 +450,7 @@ def plan_item_add(
     form = ItemForm(
         request.POST,
         prefix=f"p{priority.pk}",
+        unit=unit,
         catalogue=catalogue_for(unit, priority.element_code),
     )
     if form.is_valid():
@@ -484,12 +511,14 @@ def _item_context(request, unit: Unit, plan: Plan, item: PlanItem, **forms_) -> 
                 "year": item.year,
                 "horizon": item.horizon,
                 "owner_title": item.owner_title,
+                "owner_user": item.owner_user_id,
                 "target_date": item.target_date,
                 "budget_note": item.budget_note,
                 "suggestions": list(item.suggestions.values_list("pk", flat=True)),
             },
             catalogue=catalogue_for(unit, item.priority.element_code),
             suggestions=_suggestion_choices(plan, item),
+            unit=unit,
         )
     return context
 
@@ -521,6 +550,7 @@ def plan_item(request: HttpRequest, unit_slug: str, plan_id: int, item_id: int) 
             request.POST,
             catalogue=catalogue_for(unit, item.priority.element_code),
             suggestions=_suggestion_choices(plan, item),
+            unit=unit,
         )
         if form.is_valid():
             try:

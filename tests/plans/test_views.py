@@ -266,3 +266,22 @@ def test_the_catalogue_is_for_agency_administrators(client, agency, unit, manage
 
     assert [t for _k, t in catalogue_for(unit, "U3")] == ["Membuka loket tambahan pada hari Senin."]
     assert ItemChange.objects.count() == 0
+
+
+def test_the_owner_account_is_one_of_the_units_people(
+    client, manager, operator, stranger, unit, plan
+):
+    client.force_login(manager)
+    priority = plan.priorities.get(element_code="U9")
+    url = f"/staf/unit/{unit.slug}/rtl/{plan.pk}/prioritas/{priority.pk}/butir/"
+    data = {
+        f"p{priority.pk}-activity": "Kursi tambahan",
+        f"p{priority.pk}-quarters": ["2"],
+        f"p{priority.pk}-year": "2025",
+        f"p{priority.pk}-horizon": "pendek",
+        f"p{priority.pk}-owner_title": "Sekretaris",
+    }
+    client.post(url, {**data, f"p{priority.pk}-owner_user": stranger.pk})
+    assert not PlanItem.objects.filter(priority=priority).exists()
+    client.post(url, {**data, f"p{priority.pk}-owner_user": operator.pk})
+    assert PlanItem.objects.get(priority=priority).owner_user == operator
