@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "skm.org",
     "skm.surveys",
     "skm.plans",
+    "skm.reports",
     "skm.transfer",
     "skm.public",
     "skm.dashboard",

@@ -17,6 +17,8 @@ from django.db import transaction
 from skm.org.models import Agency, Unit
 from skm.plans.models import Plan
 from skm.plans.services import (
+    evidence_add,
+    evidence_set_public,
     item_create,
     plan_create,
     plan_finalise,
@@ -86,6 +88,41 @@ SEED_STRATEGY = {
 }
 
 
+def _illustration(number: str, activity: str):
+    """A drawn stand-in for the photo a unit would upload (the seed's photos are not ours)."""
+    import io
+    import textwrap
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1200, 800), (226, 236, 245))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((60, 560, 1140, 740), fill=(183, 203, 224))  # a counter
+    for x in (220, 520, 820):  # people at the counter
+        draw.ellipse((x, 300, x + 120, 420), fill=(90, 110, 140))
+        draw.rectangle((x - 10, 420, x + 130, 600), fill=(90, 110, 140))
+    font = ImageFont.load_default(size=44)
+    small = ImageFont.load_default(size=30)
+    draw.text((60, 50), f"Dokumentasi kegiatan {number}", fill=(20, 40, 70), font=font)
+    for i, line in enumerate(textwrap.wrap(activity, 60)[:3]):
+        draw.text((60, 120 + 40 * i), line, fill=(40, 60, 90), font=small)
+    draw.text((60, 760), "Gambar contoh (data demo)", fill=(20, 40, 70), font=small)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return SimpleUploadedFile(f"dokumentasi-{number}.jpg", out.getvalue(), "image/jpeg")
+
+
+# The seed report's signature block (a public document).
+SEED_SIGNATORY = {
+    "place": "Pekalongan",
+    "position": "Plt. Kepala Dinas Kependudukan dan Pencatatan\nSipil Kota Pekalongan",
+    "name": "ISKANDAR, SH, M.Hum.",
+    "rank": "Pembina Tingkat I",
+    "nip": "196905251990031005",
+}
+
+
 @transaction.atomic
 def demo_plans(agency: Agency) -> bool:
     """Load the seed plan once; True when something was created."""
@@ -119,6 +156,18 @@ def demo_plans(agency: Agency) -> bool:
             via="demo",
             today=REPORT_SIGNED,
         )
+        number = f"{plan.priorities.get(element_code=code).position}.{item.position}"
+        evidence = evidence_add(
+            item,
+            upload=_illustration(number, activity),
+            caption=f"Dokumentasi kegiatan {number} (gambar contoh)",
+            user=None,
+            via="demo",
+        )
+        evidence_set_public(evidence, public=True, user=None)
     strategy_create(plan, data=SEED_STRATEGY)
+    from skm.reports.models import ReportProfile
+
+    ReportProfile.objects.get_or_create(unit=unit, defaults=SEED_SIGNATORY)
     plan_finalise(plan, user=None, note="Data contoh dari laporan tindak lanjut Semester I 2025.")
     return True

@@ -1,0 +1,283 @@
+"""ReportData: everything a document prints, built once from the data and rendered to DOCX
+(docx_render) and PDF (pdf_render) alike, so both show the same figures as the dashboard:
+every number comes from skm.method through the selectors, only the decimal separator is
+the unit's choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from skm.org.models import Unit
+from skm.plans.evidence import evidence_path
+from skm.plans.models import Plan
+from skm.plans.selectors import plan_view
+from skm.reports import formatting as fmt
+from skm.reports.models import ReportProfile, ReportText
+from skm.reports.texts import FOLLOWUP, default_text
+from skm.surveys.models import Period
+
+
+@dataclass(frozen=True)
+class Signatory:
+    place: str
+    date: str
+    position: str
+    name: str
+    rank: str
+    nip: str
+
+
+@dataclass(frozen=True)
+class Image:
+    path: str
+    caption: str
+
+
+@dataclass
+class PlanRow:
+    number: str
+    activity: str
+    quarters: tuple[bool, bool, bool, bool]
+    year: str
+    owner: str
+
+
+@dataclass
+class PlanGroup:
+    number: str
+    element: str
+    rows: list[PlanRow] = field(default_factory=list)
+
+
+@dataclass
+class RealisationRow:
+    group: str
+    number: str
+    done: str  # "Sudah" / "Belum"
+    description: str
+    images: list[Image]
+    documents: list[str]
+    obstacles: str
+
+
+@dataclass
+class StrategyRow:
+    number: str
+    followup: str
+    strategy: str
+    target: str
+    owner: str
+    stakeholders: str
+
+
+@dataclass
+class FollowupReport:
+    """The Laporan Tindak Lanjut Hasil SKM (the seed document's structure)."""
+
+    title_lines: list[str]
+    unit_name: str
+    city: str
+    agency_name: str
+    logo_path: str | None
+    period_label: str
+    bab1: list[str]
+    bab2_intro: list[str]
+    table1_caption: str
+    table1: list[tuple[str, str, str, str]]  # no, element, IKM, mutu
+    lowest_sentence: str
+    bab2_plan: list[str]
+    table2_caption: str
+    table2: list[PlanGroup]
+    bab3_intro: list[str]
+    table3: list[RealisationRow]
+    bab4_sentence: str
+    bab4_strategy: list[str]
+    strategies: list[StrategyRow]
+    signatory: Signatory
+    final: bool
+    decimal: str
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def report_profile(unit: Unit) -> ReportProfile:
+    """The unit's saved settings, else those of the nearest unit above, else empty ones."""
+    for candidate in [unit, *reversed(unit.ancestors())]:
+        profile = ReportProfile.objects.filter(unit=candidate).first()
+        if profile is not None:
+            return profile
+    return ReportProfile(unit=unit)
+
+
+def section_text(unit: Unit, period: Period, report: str, key: str, label: str) -> str:
+    saved = ReportText.objects.filter(unit=unit, period=period, report=report, key=key).first()
+    if saved is not None:
+        return saved.text
+    return default_text(report, key, unit=unit.name, period=label)
+
+
+def _signatory(profile: ReportProfile, unit: Unit, day: dt.date) -> Signatory:
+    return Signatory(
+        place=profile.place or unit.agency.city.replace("Kota ", "").replace("Kabupaten ", ""),
+        date=fmt.date_long(day),
+        position=profile.position or f"Kepala {unit.name}",
+        name=profile.name,
+        rank=profile.rank,
+        nip=profile.nip,
+    )
+
+
+def _logo(unit: Unit) -> str | None:
+    logo = unit.agency.logo
+    if not logo:
+        return None
+    try:
+        path = logo.path
+    except (ValueError, NotImplementedError):
+        return None
+    import os
+
+    return path if os.path.exists(path) else None
+
+
+def followup_report(plan: Plan, *, signed_on: dt.date | None = None) -> FollowupReport:
+    unit, period = plan.unit, plan.period
+    profile = report_profile(unit)
+    decimal = profile.decimal
+    label = fmt.period_label(period.kind, period.start_date, period.end_date, period.name)
+    view = plan_view(plan)
+    result = view.result
+
+    def text(key: str) -> list[str]:
+        return paragraphs(section_text(unit, period, FOLLOWUP, key, label))
+
+    table1 = [
+        (
+            str(i),
+            e.name,
+            fmt.number(e.score_text, decimal),
+            e.grade.performance if e.grade else "-",
+        )
+        for i, e in enumerate(result.elements, 1)
+    ]
+    priorities = list(view.priorities)
+    named = [
+        f"{p.priority.element_name} ({fmt.number(p.score, decimal)})" for p in priorities if p.score
+    ]
+    lowest = (
+        f"Unsur dengan nilai terendah, yang menjadi prioritas rencana tindak lanjut, adalah "
+        f"{fmt.join_names(named)}."
+        if named
+        else "Belum ada unsur prioritas yang ditetapkan."
+    )
+    if result.ikm_text:
+        lowest = (
+            f"Nilai IKM {unit.name} {label} adalah {fmt.number(result.ikm_text, decimal)} "
+            f"dengan mutu pelayanan {result.grade.letter} ({result.grade.performance}), dihitung "
+            f"dari {result.respondents} responden. " + lowest
+        )
+    table2 = [
+        PlanGroup(
+            number=str(p.number),
+            element=p.priority.element_name,
+            rows=[
+                PlanRow(
+                    number=i.number,
+                    activity=i.item.activity,
+                    quarters=tuple(q in i.item.quarter_list for q in (1, 2, 3, 4)),  # type: ignore[arg-type]
+                    year=str(i.item.year),
+                    owner=i.item.owner_title,
+                )
+                for i in p.items
+            ],
+        )
+        for p in priorities
+    ]
+    table3 = []
+    for p in priorities:
+        for i in p.items:
+            images = [
+                Image(path=str(evidence_path(e.stored_name)), caption=e.caption or e.original_name)
+                for e in i.evidence
+                if e.is_image
+            ]
+            documents = [e.caption or e.original_name for e in i.evidence if not e.is_image]
+            table3.append(
+                RealisationRow(
+                    group=str(p.number),
+                    number=i.number,
+                    done="Sudah" if i.item.status == "sudah" else "Belum",
+                    description=i.item.description
+                    or ("Dalam proses." if i.item.status == "proses" else ""),
+                    images=images,
+                    documents=documents,
+                    obstacles=i.item.obstacles,
+                )
+            )
+    percent = view.percent
+    if percent is None:
+        sentence = f"{unit.name} belum memiliki rencana tindak lanjut."
+    else:
+        shown = (
+            str(percent.numerator)
+            if percent.denominator == 1
+            else fmt.number(view.percent_text, decimal)
+        )
+        sentence = (
+            "Berdasarkan data pelaksanaan tindak lanjut tersebut, dapat disimpulkan bahwa "
+            f"{unit.name} telah menindaklanjuti rencana tindak lanjut sebanyak {shown}% "
+            "(persentase dihitung dari realisasi tindak lanjut/jumlah rencana tindak lanjut "
+            "X 100%)."
+        )
+    strategies = []
+    roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
+    for n, s in enumerate(view.strategies, 1):
+        target = f"TW {roman[s.target_quarter]}" if s.target_quarter else ""
+        if s.target_date:
+            target = (target + " " if target else "") + fmt.date_long(s.target_date)
+        strategies.append(
+            StrategyRow(
+                number=f"{n}.",
+                followup=s.followup or (s.item.activity if s.item else ""),
+                strategy=s.strategy,
+                target=target,
+                owner=s.owner_title,
+                stakeholders=", ".join(s.stakeholder_list()) + ("." if s.stakeholders else ""),
+            )
+        )
+    title = [
+        "LAPORAN TINDAK LANJUT",
+        "HASIL SURVEI KEPUASAN",
+        "MASYARAKAT (SKM)",
+        label.upper(),
+    ]
+    return FollowupReport(
+        title_lines=title,
+        unit_name=unit.name,
+        city=unit.agency.city,
+        agency_name=unit.agency.name,
+        logo_path=_logo(unit),
+        period_label=label,
+        bab1=text("bab1"),
+        bab2_intro=text("bab2_intro"),
+        table1_caption=f"Tabel 1. Ringkasan Hasil SKM Periode {label}",
+        table1=table1,
+        lowest_sentence=lowest,
+        bab2_plan=text("bab2_plan"),
+        table2_caption=f"Tabel 2. Rencana Tindak Lanjut Hasil Survei Kepuasan Masyarakat {label}",
+        table2=table2,
+        bab3_intro=text("bab3_intro"),
+        table3=table3,
+        bab4_sentence=sentence,
+        bab4_strategy=text("bab4_strategy"),
+        strategies=strategies,
+        signatory=_signatory(profile, unit, signed_on or timezone.localdate()),
+        final=plan.is_final,
+        decimal=decimal,
+    )

@@ -1,0 +1,68 @@
+"""One entry point for every document: build(kind, unit, period, fmt) -> Document.
+
+The command line, the web pages and the API call this, so they hand out the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from skm.org.models import Unit
+from skm.surveys.models import Period
+
+KINDS = ("tindak-lanjut", "hasil", "poster")
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+class ReportUnavailable(Exception):
+    """The document cannot be made yet; the message says why (user's language)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def build(
+    kind: str,
+    *,
+    unit: Unit,
+    period: Period,
+    fmt: str,
+    size: str = "a4",
+    signed_on: dt.date | None = None,
+) -> Document:
+    if kind not in KINDS or fmt not in CONTENT_TYPES:
+        raise ReportUnavailable(_("Unknown document or format."))
+    stem = f"{kind}-{unit.slug}-{period.slug}"
+    if kind == "tindak-lanjut":
+        from skm.plans.models import Plan
+        from skm.reports.data import followup_report
+
+        plan = (
+            Plan.objects.filter(unit=unit, period=period).select_related("period", "unit").first()
+        )
+        if plan is None:
+            raise ReportUnavailable(
+                _("%(unit)s has no follow-up plan for %(period)s yet.")
+                % {"unit": unit.name, "period": period.name}
+            )
+        report = followup_report(plan, signed_on=signed_on)
+        if fmt == "docx":
+            from skm.reports.docx_render import followup_docx
+
+            content = followup_docx(report)
+        else:
+            from skm.reports.pdf_render import followup_pdf
+
+            content = followup_pdf(report)
+        return Document(content, f"laporan-{stem}.{fmt}", CONTENT_TYPES[fmt])
+    raise ReportUnavailable(_("This document is not available yet."))

@@ -1,0 +1,64 @@
+"""What a unit's reports need beyond the data: who signs, where, the number style, and the
+narrative texts the unit edited for a period (docs/reports.md)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from skm.org.models import TimeStampedModel, Unit
+from skm.surveys.models import Period
+
+
+class ReportProfile(TimeStampedModel):
+    """Asked once per unit and remembered: the signature block and the number style."""
+
+    class Decimal(models.TextChoices):
+        POINT = ".", _("91.83 (point, as in the seed report)")
+        COMMA = ",", _("91,83 (comma, Indonesian standard)")
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="report_profile", verbose_name=_("unit")
+    )
+    place = models.CharField(_("place of signing"), max_length=80, blank=True)
+    position = models.CharField(
+        _("position (jabatan)"),
+        max_length=200,
+        blank=True,
+        help_text=_("As printed above the signature, e.g. Kepala Dinas ... Kota Pekalongan."),
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    rank = models.CharField(_("rank / grade (pangkat/golongan)"), max_length=120, blank=True)
+    nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    decimal = models.CharField(
+        _("decimal separator"), max_length=1, choices=Decimal.choices, default=Decimal.POINT
+    )
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.name or '-'}"
+
+
+class ReportText(TimeStampedModel):
+    """A narrative section a unit rewrote for one period's report (else the default)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    report = models.CharField(_("report"), max_length=20)
+    key = models.CharField(_("section"), max_length=40)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "report", "key"], name="report_text_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period} {self.report}/{self.key}"

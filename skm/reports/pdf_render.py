@@ -1,0 +1,40 @@
+"""ReportData -> PDF through an HTML template and WeasyPrint: the same data as the DOCX,
+A4 (landscape pages where a wide table needs it), page numbers, selectable text, embedded
+fonts and a tagged PDF for screen readers (WeasyPrint's pdf_tags)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from skm.reports.data import FollowupReport
+
+
+def _uri(path: str | None) -> str | None:
+    return Path(path).as_uri() if path else None
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url="/").write_pdf(pdf_tags=True)
+
+
+def followup_html(report: FollowupReport) -> str:
+    with translation.override("id"):
+        return render_to_string(
+            "reports/followup.html",
+            {
+                "r": report,
+                "logo": _uri(report.logo_path),
+                "table3": [
+                    (row, [(_uri(i.path), i.caption) for i in row.images]) for row in report.table3
+                ],
+            },
+        )
+
+
+def followup_pdf(report: FollowupReport) -> bytes:
+    return _pdf(followup_html(report))
