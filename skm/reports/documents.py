@@ -65,4 +65,14 @@ def build(
 
             content = followup_pdf(report)
         return Document(content, f"laporan-{stem}.{fmt}", CONTENT_TYPES[fmt])
+    if kind == "poster":
+        if fmt != "pdf":
+            raise ReportUnavailable(_("The poster is made as PDF only."))
+        from skm.reports.poster import poster_pdf
+
+        return Document(
+            poster_pdf(unit, period, size=size),
+            f"poster-ikm-{unit.slug}-{period.slug}-{size}.pdf",
+            CONTENT_TYPES["pdf"],
+        )
     raise ReportUnavailable(_("This document is not available yet."))
