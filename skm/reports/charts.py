@@ -18,7 +18,7 @@ from decimal import Decimal
 from html import escape
 from itertools import count
 
-__all__ = ["Bar", "Series", "Svg", "bar_chart", "count_bars", "line_chart"]
+__all__ = ["Bar", "Series", "Svg", "bar_chart", "count_bars", "line_chart", "png", "standalone"]
 
 # Tabel II's lowest printed value of grades C, B and A, drawn as reference lines.
 GRADE_LINES: tuple[tuple[str, str], ...] = (("65.00", "C"), ("76.61", "B"), ("88.31", "A"))
@@ -246,3 +246,35 @@ def line_chart(
             )
     parts.append(tail)
     return Svg("".join(parts))
+
+
+# The dashboard styles charts from its stylesheet (results.css); a chart that travels alone
+# (into a report, or rasterised for a Word document) carries the same look inline.
+STANDALONE_CSS = (
+    "svg{font-family:'DejaVu Sans','Liberation Sans',Arial,sans-serif;font-size:13px}"
+    ".bar{fill:#6b8fb5}.bar.marked{fill:#a3471f}.hatch{fill:rgba(255,255,255,.35)}"
+    ".bar-label,.bar-value,.axis,.point-label,.threshold-label{fill:#1b1b1b}"
+    ".bar-value.marked{font-weight:700;fill:#7a2e10}"
+    ".threshold{stroke:#555;stroke-width:1;stroke-dasharray:4 3}.threshold-label{font-size:11px}"
+    ".grid{stroke:#ddd;stroke-width:1}.line{fill:none;stroke-width:2.5}"
+    ".line-0{stroke:#1f5f99;fill:#1f5f99}.line-1{stroke:#a3471f;fill:#a3471f}"
+    ".line-2{stroke:#3c7a3c;fill:#3c7a3c}.line-3{stroke:#6a4a8c;fill:#6a4a8c}"
+    "polyline.line{fill:none}.point-label{font-weight:700}"
+)
+
+
+def standalone(svg: Svg) -> Svg:
+    """The chart with its styles inside, for use outside the dashboard's pages."""
+    text = str(svg)
+    end = text.index(">") + 1
+    return Svg(text[:end] + f"<style>{STANDALONE_CSS}</style>" + text[end:])
+
+
+def png(svg: Svg, width_px: int = 1600) -> bytes | None:
+    """The chart as PNG for documents that cannot hold SVG (Word); None when the Cairo
+    library is missing (the document then keeps the table that always goes with a chart)."""
+    try:
+        import cairosvg
+    except (ImportError, OSError):
+        return None
+    return cairosvg.svg2png(bytestring=str(standalone(svg)).encode(), output_width=width_px)

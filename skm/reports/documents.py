@@ -65,6 +65,17 @@ def build(
 
             content = followup_pdf(report)
         return Document(content, f"laporan-{stem}.{fmt}", CONTENT_TYPES[fmt])
+    if kind == "hasil":
+        from skm.reports import blocks
+        from skm.reports.results_report import results_blocks
+
+        parts, title = results_blocks(period, unit, signed_on=signed_on)
+        render = blocks.to_docx if fmt == "docx" else blocks.to_pdf
+        return Document(
+            render(parts, title=title, author=unit.name),
+            f"laporan-{stem}.{fmt}",
+            CONTENT_TYPES[fmt],
+        )
     if kind == "poster":
         if fmt != "pdf":
             raise ReportUnavailable(_("The poster is made as PDF only."))

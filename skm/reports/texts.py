@@ -48,6 +48,55 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
 }
 
+DEFAULTS[RESULTS] = {
+    "ringkasan": (
+        "Hasil ini menjadi dasar rencana tindak lanjut {unit} dan dipublikasikan kepada "
+        "masyarakat sesuai ketentuan."
+    ),
+    "latar_belakang": (
+        "Pelayanan publik yang baik adalah pelayanan yang sesuai dengan kebutuhan dan harapan "
+        "penggunanya. Untuk mengetahuinya, penyelenggara perlu bertanya langsung kepada "
+        "masyarakat yang menerima layanan, secara teratur dan dengan cara yang dapat "
+        "dibandingkan dari waktu ke waktu.\n\n"
+        "Peraturan Menteri PANRB Nomor 14 Tahun 2017 menetapkan Survei Kepuasan Masyarakat "
+        "(SKM) sebagai cara pengukuran tersebut, dengan sembilan unsur pelayanan, skala "
+        "penilaian yang seragam dan cara perhitungan Indeks Kepuasan Masyarakat (IKM) yang "
+        "sama bagi semua penyelenggara. {unit} melaksanakan SKM {period} berdasarkan pedoman "
+        "tersebut."
+    ),
+    "dasar": (
+        "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik\n"
+        "Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 "
+        "Tahun 2009 tentang Pelayanan Publik\n"
+        "Peraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan "
+        "Masyarakat Unit Penyelenggara Pelayanan Publik\n"
+        "Peraturan Menteri PANRB Nomor 29 Tahun 2022 tentang Pemantauan dan Evaluasi Kinerja "
+        "Penyelenggaraan Pelayanan Publik"
+    ),
+    "maksud_tujuan": (
+        "SKM dimaksudkan untuk mengetahui tingkat kepuasan pengguna layanan {unit} terhadap "
+        "pelayanan yang diterima. Tujuannya: mengetahui kelemahan dan kelebihan setiap unsur "
+        "pelayanan, menetapkan prioritas perbaikan, mengukur kecenderungan kepuasan dari "
+        "periode ke periode, dan menyediakan dasar bagi kebijakan peningkatan kualitas "
+        "pelayanan."
+    ),
+    "pelaksana": (
+        "Survei dilaksanakan oleh tim SKM {unit}. Data dikumpulkan dan diolah dengan sistem "
+        "SKM, sehingga angka pada laporan ini sama dengan angka pada dasbor dan data terbuka."
+    ),
+    "lokasi": "Survei dilaksanakan di tempat pelayanan {unit} dan melalui formulir daring.",
+    "kesimpulan": (
+        "Unsur-unsur dengan nilai terendah menjadi prioritas rencana tindak lanjut pada "
+        "periode berikutnya, dengan memperhatikan saran dan masukan responden."
+    ),
+    "rekomendasi": (
+        "Menindaklanjuti unsur prioritas sesuai rencana tindak lanjut, mempertahankan unsur "
+        "dengan nilai tertinggi, mempublikasikan hasil survei dan tindak lanjutnya kepada "
+        "masyarakat, serta melaksanakan survei berikutnya dengan cara yang sama agar hasilnya "
+        "dapat dibandingkan."
+    ),
+}
+
 TITLES: dict[str, dict[str, str]] = {
     FOLLOWUP: {
         "bab1": "BAB I Latar Belakang",
@@ -55,6 +104,16 @@ TITLES: dict[str, dict[str, str]] = {
         "bab2_plan": "BAB II sebelum Tabel 2",
         "bab3_intro": "BAB III pembuka",
         "bab4_strategy": "BAB IV sebelum tabel strategi",
+    },
+    RESULTS: {
+        "ringkasan": "Ringkasan eksekutif (setelah angka-angka)",
+        "latar_belakang": "BAB I A. Latar Belakang",
+        "dasar": "BAB I B. Dasar Pelaksanaan (satu per baris)",
+        "maksud_tujuan": "BAB I C. Maksud dan Tujuan",
+        "pelaksana": "BAB II A. Pelaksana",
+        "lokasi": "BAB II C. Lokasi",
+        "kesimpulan": "BAB V A. Kesimpulan (setelah angka-angka)",
+        "rekomendasi": "BAB V B. Rekomendasi",
     },
 }
 

@@ -1,0 +1,231 @@
+"""A small document model for long reports (the Laporan Hasil SKM): a list of blocks that one
+function writes as DOCX and another as HTML for the PDF, so both hold the same content.
+
+Blocks: Heading, Para, Bullets, Table, Figure (an SVG chart from skm.reports.charts, put
+into Word as PNG), PageBreak, Landscape (the following blocks on landscape pages, until
+Portrait), Signature, Cover.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt
+
+from skm.reports.charts import Svg, png, standalone
+from skm.reports.data import Signatory
+from skm.reports.docx_render import (
+    _a4,
+    _caption,
+    _cell_text,
+    _field,
+    _font,
+    _page_numbers,
+    _shade,
+    _widths,
+)
+
+
+@dataclass(frozen=True)
+class Cover:
+    title_lines: list[str]
+    subtitle_lines: list[str]
+    logo_path: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+    new_page: bool = False
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    indent: bool = True
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[str]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[float]  # cm
+    numeric: set[int] = field(default_factory=set)  # column indexes centred
+    bold_last: bool = False  # a total row
+
+
+@dataclass(frozen=True)
+class Figure:
+    svg: Svg
+    caption: str
+    width_cm: float = 15
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Landscape:
+    pass
+
+
+@dataclass(frozen=True)
+class Portrait:
+    pass
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    signatory: Signatory
+
+
+def to_docx(blocks: list, *, title: str, author: str) -> bytes:
+    document = Document()
+    _font(document)
+    section = document.sections[0]
+    _a4(section)
+    _page_numbers(section)
+    props = document.core_properties
+    props.title, props.author, props.language = title, author, "id-ID"
+    for block in blocks:
+        if isinstance(block, Cover):
+            paragraph = document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.space_before = Cm(3)
+            for i, line in enumerate(block.title_lines):
+                run = paragraph.add_run(line)
+                run.bold, run.font.size = True, Pt(20)
+                if i < len(block.title_lines) - 1:
+                    run.add_break()
+            if block.logo_path:
+                logo = document.add_paragraph()
+                logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                logo.paragraph_format.space_before = Cm(2)
+                logo.add_run().add_picture(block.logo_path, width=Cm(4))
+            who = document.add_paragraph()
+            who.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            who.paragraph_format.space_before = Cm(3)
+            for i, line in enumerate(block.subtitle_lines):
+                run = who.add_run(line)
+                run.bold, run.font.size = True, Pt(16)
+                if i < len(block.subtitle_lines) - 1:
+                    run.add_break()
+            if block.note:
+                document.add_paragraph(block.note).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            document.add_paragraph(
+                "DAFTAR ISI", style="Title"
+            ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _field(
+                document.add_paragraph(),
+                'TOC \\o "1-2" \\h \\z \\u',
+                "Daftar isi: klik kanan lalu pilih Perbarui Bidang (Update Field).",
+            )
+        elif isinstance(block, Heading):
+            heading = document.add_heading(block.text, level=block.level)
+            heading.paragraph_format.page_break_before = block.new_page
+        elif isinstance(block, Para):
+            paragraph = document.add_paragraph(block.text)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            if block.indent:
+                paragraph.paragraph_format.first_line_indent = Cm(1)
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                document.add_paragraph(item, style="List Bullet")
+        elif isinstance(block, Table):
+            _docx_table(document, block)
+        elif isinstance(block, Figure):
+            image = png(block.svg)
+            if image is not None:
+                paragraph = document.add_paragraph()
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(block.width_cm))
+                _caption(document, block.caption)
+        elif isinstance(block, PageBreak):
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(block, Landscape | Portrait):
+            section = document.add_section(WD_SECTION.NEW_PAGE)
+            _a4(section, landscape=isinstance(block, Landscape))
+            _page_numbers(section)
+        elif isinstance(block, SignatureBlock):
+            _docx_signature(document, block.signatory)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_table(document, block: Table) -> None:
+    if block.caption:
+        _caption(document, block.caption)
+    table = document.add_table(rows=1, cols=len(block.headers))
+    table.style = "Table Grid"
+    from skm.reports.docx_render import _repeat_header
+
+    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
+        _cell_text(cell, text, bold=True, center=True, size=9)
+        _shade(cell)
+    _repeat_header(table.rows[0])
+    for index, row in enumerate(block.rows):
+        cells = table.add_row().cells
+        last = block.bold_last and index == len(block.rows) - 1
+        for column, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            _cell_text(cell, text, bold=last, center=column in block.numeric, size=9)
+    _widths(table, block.widths)
+    document.add_paragraph()
+
+
+def _docx_signature(document, s: Signatory) -> None:
+    block = document.add_paragraph()
+    block.paragraph_format.space_before = Cm(1.5)
+    block.paragraph_format.left_indent = Cm(8.5)
+    for line in [f"{s.place}, {s.date}", *s.position.splitlines()]:
+        block.add_run(line).add_break()
+    for _ in range(3):
+        block.add_run().add_break()
+    name = block.add_run(s.name or "(nama penandatangan)")
+    name.bold = name.underline = True
+    if s.rank:
+        name.add_break()
+        block.add_run(s.rank)
+    if s.nip:
+        block.add_run().add_break()
+        block.add_run(f"NIP. {s.nip}")
+
+
+def to_html(blocks: list, *, title: str, author: str) -> str:
+    rendered = []
+    for block in blocks:
+        kind = type(block).__name__.lower()
+        extra = {}
+        if isinstance(block, Figure):
+            extra["svg"] = standalone(block.svg)
+        rendered.append({"kind": kind, "b": block, **extra})
+    with translation.override("id"):
+        return render_to_string(
+            "reports/blocks.html", {"blocks": rendered, "title": title, "author": author}
+        )
+
+
+def to_pdf(blocks: list, *, title: str, author: str) -> bytes:
+    from pathlib import Path
+
+    from weasyprint import HTML
+
+    html = to_html(blocks, title=title, author=author)
+    return HTML(string=html, base_url=Path("/").as_uri()).write_pdf(pdf_tags=True)

@@ -1,0 +1,513 @@
+"""The Laporan Hasil SKM as blocks (skm.reports.blocks), in the outline units use (product.md):
+executive summary; BAB I Pendahuluan; BAB II Pengumpulan Data; BAB III Hasil Pengolahan Data;
+BAB IV Analisis; BAB V Penutup; lampiran. Every figure comes from the selectors (skm.method);
+sentences that state figures are generated; the narrative sections are the unit's texts for
+the period or the defaults (skm.reports.texts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone, translation
+
+from skm.method.rounding import round_half_up
+from skm.org.models import Unit
+from skm.reports import blocks as b
+from skm.reports import formatting as fmt
+from skm.reports.charts import Bar, Series, bar_chart, count_bars, line_chart
+from skm.reports.data import _logo, _signatory, paragraphs, report_profile, section_text
+from skm.reports.texts import RESULTS
+from skm.surveys.models import Period, Response
+from skm.surveys.results import (
+    element_significant,
+    profile_breakdowns,
+    results_by_service,
+    unit_trend,
+)
+from skm.surveys.selectors import period_result, questionnaire_elements
+
+CHANNELS = dict(Response.Channel.choices)
+
+
+def results_blocks(
+    period: Period, unit: Unit, *, signed_on: dt.date | None = None
+) -> tuple[list, str]:
+    """(blocks, title) of the Laporan Hasil SKM of a unit and period."""
+    profile = report_profile(unit)
+    d = profile.decimal
+    label = fmt.period_label(period.kind, period.start_date, period.end_date, period.name)
+    result = period_result(period, unit=unit)
+    n = result.respondents
+
+    def num(text: str | None) -> str:
+        return fmt.number(text, d)
+
+    def text(key: str) -> list[b.Para]:
+        return [b.Para(p) for p in paragraphs(section_text(unit, period, RESULTS, key, label))]
+
+    scored = [e for e in result.elements if e.score is not None]
+    ranked = sorted(scored, key=lambda e: e.score)
+    lowest, highest = ranked[:3], list(reversed(ranked[-3:]))
+    trend = [
+        row
+        for row in unit_trend(unit)
+        if row.period.start_date <= period.start_date
+        and row.period.start_date >= period.start_date - dt.timedelta(days=2 * 366)
+    ]
+    previous = next(
+        (row for row in reversed(trend) if row.period.start_date < period.start_date), None
+    )
+
+    # -- generated sentences ---------------------------------------------------------------
+    if result.ikm_text:
+        headline = (
+            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {n} responden. "
+            f"Nilai IKM adalah {num(result.ikm_text)} (selang kepercayaan 95%: "
+            f"{num(result.ci95[0]) if result.ci95 else '-'} sampai "
+            f"{num(result.ci95[1]) if result.ci95 else '-'}), mutu pelayanan "
+            f"{result.grade.letter} ({result.grade.performance})."
+        )
+    else:
+        headline = (
+            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {n} responden; "
+            "nilai IKM belum dapat dihitung karena ada unsur yang belum dijawab."
+        )
+    extremes = ""
+    if scored:
+        extremes = (
+            f"Unsur dengan nilai tertinggi adalah {highest[0].name} "
+            f"({num(highest[0].score_text)}), dan yang terendah {lowest[0].name} "
+            f"({num(lowest[0].score_text)})."
+        )
+    change = ""
+    if previous is not None and result.ikm is not None:
+        before = previous.result
+        diff = result.ikm - before.ikm
+        word = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
+        from skm.surveys.results import _intervals_apart
+
+        real = _intervals_apart(result.ci95, before.ci95)
+        change = (
+            f"Dibanding {previous.period.name} (IKM {num(before.ikm_text)}), nilai IKM {word}"
+            + (f" {num(str(round_half_up(abs(diff), 2)))} poin" if diff else "")
+            + (
+                "; perubahan ini bermakna secara statistik (selang kepercayaan 95% kedua periode "
+                "tidak bertumpang tindih)."
+                if real
+                else "; selang kepercayaan 95% kedua periode bertumpang tindih, sehingga perubahan "
+                "ini belum dapat disebut nyata."
+            )
+        )
+    sample = ""
+    if result.sample is not None:
+        s = result.sample
+        sample = (
+            f"Dengan populasi {s.population} pengguna layanan, sampel minimal menurut tabel "
+            f"Krejcie dan Morgan adalah {s.required} responden; jumlah responden "
+            + ("telah memenuhi" if s.reached else "belum memenuhi")
+            + " sampel minimal tersebut."
+        )
+
+    # -- document --------------------------------------------------------------------------
+    out: list = [
+        b.Cover(
+            title_lines=[
+                "LAPORAN HASIL",
+                "SURVEI KEPUASAN MASYARAKAT (SKM)",
+                label.upper(),
+            ],
+            subtitle_lines=[unit.name, unit.agency.city],
+            logo_path=_logo(unit),
+        ),
+        b.Heading("RINGKASAN EKSEKUTIF", new_page=True),
+        *[b.Para(t) for t in (headline, extremes, change, sample) if t],
+        *text("ringkasan"),
+        b.Heading("BAB I PENDAHULUAN", new_page=True),
+        b.Heading("A. Latar Belakang", level=2),
+        *text("latar_belakang"),
+        b.Heading("B. Dasar Pelaksanaan", level=2),
+        b.Bullets(paragraphs(section_text(unit, period, RESULTS, "dasar", label))[0].splitlines()),
+        b.Heading("C. Maksud dan Tujuan", level=2),
+        *text("maksud_tujuan"),
+        b.Heading("BAB II PENGUMPULAN DATA", new_page=True),
+        b.Heading("A. Pelaksana", level=2),
+        *text("pelaksana"),
+        b.Heading("B. Metode", level=2),
+        *_method(period, result, unit),
+        b.Heading("C. Lokasi", level=2),
+        *text("lokasi"),
+        b.Heading("D. Waktu", level=2),
+        b.Para(
+            f"Survei dilaksanakan pada {fmt.date_long(period.start_date)} sampai dengan "
+            f"{fmt.date_long(period.end_date)} ({label})."
+        ),
+        b.Heading("E. Populasi, Sampel dan Kuesioner", level=2),
+        *_sample_blocks(period, unit, result, sample),
+        b.Heading("BAB III HASIL PENGOLAHAN DATA", new_page=True),
+        b.Heading("A. Profil Responden", level=2),
+        *_profile_blocks(period, unit),
+        b.Heading("B. Indeks Kepuasan Masyarakat per Unsur", level=2),
+        *_element_blocks(result, num),
+        b.Heading("C. IKM per Jenis Layanan", level=2),
+        *_service_blocks(period, unit, num),
+        b.Heading("BAB IV ANALISIS", new_page=True),
+        b.Heading("A. Kelemahan dan Kelebihan Unsur Pelayanan", level=2),
+        *_analysis_blocks(period, unit, lowest, highest, num),
+        b.Heading("B. Rencana Tindak Lanjut", level=2),
+        *_plan_blocks(period, unit),
+        b.Heading("C. Tren Nilai SKM", level=2),
+        *_trend_blocks(trend, result, num),
+        b.Heading("BAB V PENUTUP", new_page=True),
+        b.Heading("A. Kesimpulan", level=2),
+        *[b.Para(t) for t in (headline, extremes, change) if t],
+        *text("kesimpulan"),
+        b.Heading("B. Rekomendasi", level=2),
+        *text("rekomendasi"),
+        b.SignatureBlock(_signatory(profile, unit, signed_on or timezone.localdate())),
+        b.Heading("LAMPIRAN", new_page=True),
+        b.Heading("Lampiran 1. Kuesioner", level=2),
+        *_questionnaire_blocks(period),
+        b.Landscape(),
+        b.Heading("Lampiran 2. Olah Data", level=2),
+        *_olah_data_blocks(result, num),
+        b.Portrait(),
+        b.Heading("Lampiran 3. Dokumentasi", level=2),
+        *_documentation_blocks(period, unit),
+    ]
+    title = f"Laporan Hasil SKM {unit.name} {label}"
+    return out, title
+
+
+def _method(period: Period, result, unit: Unit) -> list:
+    from skm.transfer.exports import weighting_note
+
+    channels = (
+        Response.objects.filter(period=period, unit__path__startswith=unit.path)
+        .order_by()
+        .values_list("channel", flat=True)
+        .distinct()
+    )
+    used = [str(CHANNELS.get(c, c)).lower() for c in sorted(channels)]
+    with translation.override("id"):
+        weighting = weighting_note(period, len(result.elements))
+    return [
+        b.Para(
+            f"Kuesioner memuat {len(result.elements)} unsur pelayanan sesuai Peraturan Menteri "
+            "PANRB Nomor 14 Tahun 2017, masing-masing dengan empat pilihan jawaban (1 = tidak "
+            "baik sampai 4 = sangat baik). Jawaban dikumpulkan melalui "
+            f"{fmt.join_names(used) or 'kuesioner'}."
+        ),
+        b.Para(
+            "Nilai rata-rata (NRR) tiap unsur adalah jumlah nilai jawaban dibagi jumlah "
+            "responden yang menjawab unsur itu; nilai indeks adalah jumlah NRR tertimbang; IKM "
+            f"= nilai indeks x 25. Pembobotan: {weighting} Angka dibulatkan sekali pada akhir "
+            "perhitungan (NRR empat desimal, nilai unsur dan IKM dua desimal). Selang "
+            "kepercayaan 95% dihitung dengan pendekatan normal (1,96 x galat baku) dengan "
+            "koreksi populasi terbatas."
+        ),
+    ]
+
+
+def _sample_blocks(period: Period, unit: Unit, result, sample: str) -> list:
+    received = Response.objects.filter(period=period, unit__path__startswith=unit.path).count()
+    rows = [
+        ["Populasi (pengguna layanan dalam periode)", str(period.population or "-")],
+        [
+            "Sampel minimal (Krejcie dan Morgan)",
+            str(result.sample.required) if result.sample else "-",
+        ],
+        ["Kuesioner diterima", str(received)],
+        ["Kuesioner diolah (responden)", str(result.respondents)],
+    ]
+    return [
+        *([b.Para(sample)] if sample else []),
+        b.Table("", ["Uraian", "Jumlah"], rows, [11, 5], numeric={1}),
+    ]
+
+
+def _profile_blocks(period: Period, unit: Unit) -> list:
+    out: list = []
+    for number, breakdown in enumerate(profile_breakdowns(period, unit=unit), 1):
+        rows = [[r.label, str(r.count), r.percent.replace(".", ",")] for r in breakdown.rows]
+        rows.append(["Jumlah", str(breakdown.total), "100,0" if breakdown.total else "0,0"])
+        out.append(
+            b.Table(
+                f"Tabel 3.{number}. Responden menurut {breakdown.title.lower()}",
+                [breakdown.title, "Jumlah", "%"],
+                rows,
+                [9, 3.5, 3.5],
+                numeric={1, 2},
+                bold_last=True,
+            )
+        )
+        out.append(
+            b.Figure(
+                count_bars(
+                    [(r.label, r.count, r.percent) for r in breakdown.rows],
+                    title=f"Responden menurut {breakdown.title.lower()}",
+                ),
+                f"Gambar 3.{number}. Responden menurut {breakdown.title.lower()}",
+                width_cm=11,
+            )
+        )
+    return out
+
+
+def _element_blocks(result, num) -> list:
+    rows = [
+        [
+            str(i),
+            f"{e.code} {e.name}",
+            num(e.nrr_text),
+            num(e.score_text),
+            f"{num(e.ci95[0])} - {num(e.ci95[1])}" if e.ci95 else "-",
+            f"{e.grade.letter} ({e.grade.performance})" if e.grade else "-",
+        ]
+        for i, e in enumerate(result.elements, 1)
+    ]
+    rows.append(
+        [
+            "",
+            f"IKM unit layanan ({result.respondents} responden)",
+            num(result.index_text),
+            num(result.ikm_text),
+            f"{num(result.ci95[0])} - {num(result.ci95[1])}" if result.ci95 else "-",
+            f"{result.grade.letter} ({result.grade.performance})" if result.grade else "-",
+        ]
+    )
+    chart = bar_chart(
+        [
+            Bar(
+                f"{e.code} {e.name}"[:28],
+                e.score_text,
+                e.code in result.priorities,
+                "(prioritas)" if e.code in result.priorities else "",
+            )
+            for e in result.elements
+        ],
+        title="Nilai per unsur",
+    )
+    return [
+        b.Table(
+            "Tabel 3.6. Nilai rata-rata, IKM dan mutu pelayanan per unsur",
+            ["No", "Unsur", "NRR", "IKM", "Selang kepercayaan 95%", "Mutu pelayanan"],
+            rows,
+            [1, 5.5, 1.8, 1.8, 3, 3],
+            numeric={0, 2, 3, 4},
+            bold_last=True,
+        ),
+        b.Figure(chart, "Gambar 3.6. Nilai per unsur (prioritas ditandai)"),
+    ]
+
+
+def _service_blocks(period: Period, unit: Unit, num) -> list:
+    parts = results_by_service(period, unit=unit)
+    if not parts:
+        return [b.Para("Responden tidak menyebutkan jenis layanan.")]
+    rows = [
+        [
+            p.label,
+            str(p.result.respondents),
+            num(p.result.ikm_text),
+            f"{p.result.grade.letter} ({p.result.grade.performance})" if p.result.grade else "-",
+        ]
+        for p in parts
+    ]
+    return [
+        b.Table(
+            "Tabel 3.7. IKM per jenis layanan",
+            ["Jenis layanan", "Responden", "IKM", "Mutu pelayanan"],
+            rows,
+            [7, 2.5, 2.5, 4],
+            numeric={1, 2},
+        )
+    ]
+
+
+def _analysis_blocks(period: Period, unit: Unit, lowest, highest, num) -> list:
+    from skm.surveys.suggestions import suggestion_reviews_backfill, suggestions_for
+
+    suggestion_reviews_backfill(unit=unit, period=period)
+    out: list = []
+    for title, group in (
+        ("Unsur terendah (kelemahan)", lowest),
+        ("Unsur tertinggi (kelebihan)", highest),
+    ):
+        out.append(b.Para(title + ":", indent=False))
+        items = []
+        for e in group:
+            related = list(
+                suggestions_for(unit, period, element=e.code).values_list("suggestion", flat=True)[
+                    :3
+                ]
+            )
+            line = f"{e.name}: {num(e.score_text)} ({e.grade.performance if e.grade else '-'})."
+            if related:
+                line += " Saran responden: " + "; ".join(f"\u201c{s}\u201d" for s in related)
+            items.append(line)
+        out.append(b.Bullets(items))
+    return out
+
+
+def _plan_blocks(period: Period, unit: Unit) -> list:
+    from skm.plans.models import Plan
+    from skm.plans.selectors import plan_view
+
+    plan = Plan.objects.filter(unit=unit, period=period).first()
+    if plan is None:
+        return [b.Para("Rencana tindak lanjut belum disusun untuk periode ini.")]
+    view = plan_view(plan)
+    rows = [
+        [
+            i.number,
+            p.priority.element_name,
+            i.item.activity,
+            ", ".join(f"TW {q}" for q in i.item.quarter_list),
+            str(i.item.year),
+            i.item.owner_title,
+            i.item.get_status_display(),
+        ]
+        for p in view.priorities
+        for i in p.items
+    ]
+    return [
+        b.Table(
+            "Tabel 4.1. Rencana tindak lanjut",
+            ["No", "Unsur", "Program/kegiatan", "Waktu", "Tahun", "Penanggung jawab", "Status"],
+            rows,
+            [1.1, 2.4, 5.1, 1.7, 1.5, 2.4, 1.8],
+            numeric={0, 4},
+        ),
+        b.Para(view.sentence()),
+    ]
+
+
+def _trend_blocks(trend, result, num) -> list:
+    if len(trend) < 2:
+        return [
+            b.Para("Belum ada periode sebelumnya (dalam dua tahun terakhir) untuk dibandingkan.")
+        ]
+    rows = [
+        [
+            row.period.name,
+            str(row.result.respondents),
+            num(row.result.ikm_text),
+            f"{row.result.grade.letter}" if row.result.grade else "-",
+            num(row.change) if row.change else "-",
+            "ya" if row.significant else "tidak" if row.change else "-",
+        ]
+        for row in trend
+    ]
+    chart = line_chart(
+        [row.period.name for row in trend],
+        [Series("IKM", [row.result.ikm_text for row in trend])],
+        title="IKM antarperiode",
+    )
+    element_rows = []
+    for e in result.elements:
+        values = []
+        for row in trend:
+            try:
+                values.append(num(row.result.element(e.code).score_text))
+            except KeyError:
+                values.append("-")
+        significant = element_significant(trend[-1].result, trend[-2].result, e.code)
+        element_rows.append([e.name, *values, "ya" if significant else "tidak"])
+    width = max(1.6, 8.0 / len(trend))
+    return [
+        b.Table(
+            "Tabel 4.2. Tren IKM",
+            ["Periode", "Responden", "IKM", "Mutu", "Perubahan", "Bermakna"],
+            rows,
+            [4, 2.2, 2, 1.6, 2.4, 2.2],
+            numeric={1, 2, 3, 4, 5},
+        ),
+        b.Figure(chart, "Gambar 4.1. IKM antarperiode", width_cm=13),
+        b.Table(
+            "Tabel 4.3. Nilai unsur antarperiode",
+            ["Unsur", *[row.period.name for row in trend], "Bermakna"],
+            element_rows,
+            [5, *[width] * len(trend), 2],
+            numeric=set(range(1, len(trend) + 2)),
+        ),
+    ]
+
+
+def _questionnaire_blocks(period: Period) -> list:
+    rows = [
+        [
+            str(i),
+            f"{e.name}: {e.question}",
+            f"1 {e.label_1}; 2 {e.label_2}; 3 {e.label_3}; 4 {e.label_4}",
+        ]
+        for i, e in enumerate(questionnaire_elements(period), 1)
+    ]
+    return [
+        b.Para(
+            f"Kuesioner yang digunakan: {period.questionnaire.name}"
+            f" (versi {period.questionnaire.version}).",
+            indent=False,
+        ),
+        b.Table("", ["No", "Unsur dan pertanyaan", "Pilihan jawaban"], rows, [1, 8.5, 6.5]),
+    ]
+
+
+def _olah_data_blocks(result, num) -> list:
+    rows = [
+        [
+            e.code,
+            e.name,
+            *(str(c) for c in e.counts),
+            str(e.answered),
+            str(e.total),
+            num(e.nrr_text),
+            num(str(e.weight.numerator) + "/" + str(e.weight.denominator)),
+            num(e.score_text),
+        ]
+        for e in result.elements
+    ]
+    return [
+        b.Table(
+            "Tabel L.2. Olah data per unsur",
+            [
+                "Kode",
+                "Unsur",
+                "Nilai 1",
+                "Nilai 2",
+                "Nilai 3",
+                "Nilai 4",
+                "Menjawab",
+                "Jumlah nilai",
+                "NRR",
+                "Bobot",
+                "IKM unsur",
+            ],
+            rows,
+            [1.4, 5.6, 1.6, 1.6, 1.6, 1.6, 2, 2.2, 1.8, 1.6, 2],
+            numeric=set(range(2, 11)),
+        ),
+        b.Para(
+            f"Nilai indeks = {num(result.index_text)}; IKM = nilai indeks x 25 = "
+            f"{num(result.ikm_text)}.",
+            indent=False,
+        ),
+    ]
+
+
+def _documentation_blocks(period: Period, unit: Unit) -> list:
+    from skm.plans.models import Evidence
+
+    photos = Evidence.objects.filter(
+        item__priority__plan__unit=unit, item__priority__plan__period=period
+    ).exclude(thumbnail_name="")
+    if not photos.exists():
+        return [b.Para("Belum ada dokumentasi yang diunggah untuk periode ini.", indent=False)]
+    return [
+        b.Para(
+            "Dokumentasi kegiatan tindak lanjut: "
+            + "; ".join(p.caption or p.original_name for p in photos)
+            + ".",
+            indent=False,
+        )
+    ]
