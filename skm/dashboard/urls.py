@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("skm.dashboard.suggestions_urls")),
     path("", include("skm.dashboard.publish_urls")),
     path("", include("skm.dashboard.plans_urls")),
+    path("", include("skm.dashboard.reports_urls")),
 ]

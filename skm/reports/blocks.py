@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
 from skm.reports.charts import Svg, png, standalone
-from skm.reports.data import Signatory
+from skm.reports.data import Signatory, data_uri
 from skm.reports.docx_render import (
     _a4,
     _caption,
@@ -215,6 +215,8 @@ def to_html(blocks: list, *, title: str, author: str) -> str:
         extra = {}
         if isinstance(block, Figure):
             extra["svg"] = standalone(block.svg)
+        if isinstance(block, Cover):
+            extra["logo"] = data_uri(block.logo_path)
         rendered.append({"kind": kind, "b": block, **extra})
     with translation.override("id"):
         return render_to_string(

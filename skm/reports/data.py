@@ -146,6 +146,24 @@ def _logo(unit: Unit) -> str | None:
     return path if os.path.exists(path) else None
 
 
+def data_uri(path: str | None) -> str | None:
+    """An image file as a data: URI, so that the same HTML shows it in a browser preview
+    and in the PDF (files on the server are not reachable from the browser)."""
+    if not path:
+        return None
+    import base64
+    from pathlib import Path
+
+    from skm.plans.evidence import sniff
+
+    try:
+        content = Path(path).read_bytes()
+    except OSError:
+        return None
+    kind = sniff(content[:16]) or "image/png"
+    return f"data:{kind};base64,{base64.b64encode(content).decode()}"
+
+
 def followup_report(plan: Plan, *, signed_on: dt.date | None = None) -> FollowupReport:
     unit, period = plan.unit, plan.period
     profile = report_profile(unit)

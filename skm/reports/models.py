@@ -3,6 +3,7 @@ narrative texts the unit edited for a period (docs/reports.md)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +63,42 @@ class ReportText(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period} {self.report}/{self.key}"
+
+
+class ReportJob(TimeStampedModel):
+    """A document being made in the background; the page polls its status (docs/reports.md)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ref = models.UUIDField(_("reference"), unique=True, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    kind = models.CharField(_("document"), max_length=20)
+    fmt = models.CharField(_("format"), max_length=4)
+    size = models.CharField(_("paper size"), max_length=2, default="a4")
+    signed_on = models.DateField(_("date of signing"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.fmt} {self.unit} {self.period} ({self.status})"

@@ -9,17 +9,17 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from skm.reports.data import FollowupReport
+from skm.reports.data import FollowupReport, data_uri
 
 
 def _uri(path: str | None) -> str | None:
-    return Path(path).as_uri() if path else None
+    return data_uri(path)
 
 
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url="/").write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=Path("/").as_uri()).write_pdf(pdf_tags=True)
 
 
 def followup_html(report: FollowupReport) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from skm.org.models import Unit
 from skm.reports import formatting as fmt
-from skm.reports.data import _logo, report_profile
+from skm.reports.data import _logo, data_uri, report_profile
 from skm.surveys.models import Period, Publication
 from skm.surveys.publication import published_result
 from skm.transfer.qr import qr_svg_data_uri
@@ -40,7 +40,7 @@ def poster_html(unit: Unit, period: Period, *, size: str = "a4", base_url: str =
                 ],
                 "start": fmt.date_long(period.start_date),
                 "end": fmt.date_long(period.end_date),
-                "logo": _logo(unit),
+                "logo": data_uri(_logo(unit)),
                 "link": link,
                 "qr": qr_svg_data_uri(link) if link else None,
             },

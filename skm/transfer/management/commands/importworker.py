@@ -72,6 +72,14 @@ class Command(BaseCommand):
             import_jobs_expire()
             job = import_job_take()
             if job is None:
+                # Report documents wait here too (skm.reports.jobs) when IMPORT_RUNNER is
+                # "worker".
+                from skm.reports.jobs import report_job_run, report_job_take
+
+                report = report_job_take()
+                if report is not None:
+                    report_job_run(report)
+                    continue
                 if opts["once"]:
                     break
                 time.sleep(opts["interval"])

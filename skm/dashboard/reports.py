@@ -1,0 +1,251 @@
+"""Report pages: /staf/unit/<unit>/laporan/... (docs/reports.md).
+
+Everyone with a role on the unit previews and downloads the documents (the head of unit
+signs them); administrators set the signature block and the number style (remembered per
+unit) and rewrite the narrative texts of a period. Documents are made by a background job
+whose page refreshes itself until the file is ready (no JavaScript needed).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from skm.org.access import MANAGE_ROLES, READ_ROLES, unit_for_user, user_can
+from skm.org.models import Unit
+from skm.plans.models import Plan
+from skm.reports import formatting as fmt
+from skm.reports.data import report_profile
+from skm.reports.documents import CONTENT_TYPES, KINDS
+from skm.reports.jobs import job_file, report_job_create
+from skm.reports.models import ReportJob, ReportProfile, ReportText
+from skm.reports.texts import DEFAULTS, FOLLOWUP, RESULTS, TITLES, default_text
+from skm.surveys.models import Period
+from skm.surveys.results import default_period, periods_covering
+
+DOCUMENTS = (
+    (FOLLOWUP, gettext_lazy("Laporan Tindak Lanjut Hasil SKM"), ("docx", "pdf")),
+    (RESULTS, gettext_lazy("Laporan Hasil SKM"), ("docx", "pdf")),
+    ("poster", gettext_lazy("Publication poster (Lampiran IV)"), ("pdf",)),
+)
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = ReportProfile
+        fields = ["place", "position", "name", "rank", "nip", "decimal"]
+        widgets = {"position": forms.Textarea(attrs={"rows": 2})}
+
+
+class MakeForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
+    fmt = forms.ChoiceField(choices=[(f, f) for f in CONTENT_TYPES])
+    size = forms.ChoiceField(choices=[("a4", "A4"), ("a3", "A3")], required=False)
+    signed_on = forms.DateField(
+        label=gettext_lazy("Date of signing"), required=False, widget=DATE_INPUT
+    )
+
+
+def _period(request: HttpRequest, unit: Unit, ref: str | None = None) -> tuple[list, Period | None]:
+    periods = periods_covering(unit)
+    ref = ref if ref is not None else request.GET.get("periode", "")
+    for period in periods:
+        if period.slug == ref:
+            return periods, period
+    return periods, default_period(unit, periods) if periods else None
+
+
+def _page_url(unit: Unit, period: Period) -> str:
+    return reverse("dashboard:reports", args=[unit.slug]) + f"?periode={period.slug}"
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    periods, period = _period(request, unit)
+    can_manage = user_can(request.user, unit, MANAGE_ROLES)
+    profile = report_profile(unit)
+    context = {
+        "unit": unit,
+        "periods": periods,
+        "period": period,
+        "can_manage": can_manage,
+        "documents": DOCUMENTS,
+        "today": timezone.localdate().isoformat(),
+        "profile_form": ProfileForm(instance=profile) if can_manage else None,
+        "profile": profile,
+        "profile_inherited": profile.pk is not None and profile.unit_id != unit.pk,
+    }
+    if period is not None:
+        context["plan"] = Plan.objects.filter(unit=unit, period=period).first()
+        context["jobs"] = list(
+            ReportJob.objects.filter(unit=unit, period=period).order_by("-created_at")[:10]
+        )
+        context["label"] = fmt.period_label(
+            period.kind, period.start_date, period.end_date, period.name
+        )
+    return render(request, "dashboard/reports.html", context)
+
+
+@login_required
+@require_POST
+def report_profile_save(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    profile = ReportProfile.objects.filter(unit=unit).first() or ReportProfile(unit=unit)
+    form = ProfileForm(request.POST, instance=profile)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The signature block was saved for this unit."))
+    else:
+        messages.error(request, _("The signature block was not saved: check the fields."))
+    _periods, period = _period(request, unit, request.POST.get("periode", ""))
+    if period is None:
+        return redirect("dashboard:reports", unit.slug)
+    return redirect(_page_url(unit, period))
+
+
+@login_required
+@require_POST
+def report_make(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    _periods, period = _period(request, unit, request.POST.get("periode", ""))
+    form = MakeForm(request.POST)
+    if period is None or not form.is_valid():
+        raise Http404
+    job = report_job_create(
+        unit=unit,
+        period=period,
+        kind=form.cleaned_data["kind"],
+        fmt=form.cleaned_data["fmt"],
+        size=form.cleaned_data["size"] or "a4",
+        signed_on=form.cleaned_data["signed_on"] or timezone.localdate(),
+        user=request.user,
+    )
+    return redirect("dashboard:report_job", unit.slug, job.ref)
+
+
+def _job(unit: Unit, ref) -> ReportJob:
+    job = ReportJob.objects.filter(ref=ref, unit=unit).select_related("period").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def report_job(request: HttpRequest, unit_slug: str, ref) -> HttpResponse:
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    job = _job(unit, ref)
+    waiting = job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
+    response = render(
+        request,
+        "dashboard/report_job.html",
+        {"unit": unit, "job": job, "waiting": waiting, "back": _page_url(unit, job.period)},
+    )
+    if waiting:
+        response["Refresh"] = "2"
+    return response
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, unit_slug: str, ref) -> FileResponse:
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    job = _job(unit, ref)
+    if job.status != ReportJob.Status.DONE:
+        raise Http404
+    try:
+        handle = open(job_file(job), "rb")  # noqa: SIM115 (FileResponse closes it)
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=CONTENT_TYPES[job.fmt])
+    response["Content-Disposition"] = content_disposition_header(True, job.filename)
+    return response
+
+
+@login_required
+@require_GET
+def report_preview(request: HttpRequest, unit_slug: str, kind: str) -> HttpResponse:
+    """The HTML the PDF is made from, for reading on screen."""
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    _periods, period = _period(request, unit)
+    if period is None or kind not in KINDS:
+        raise Http404
+    if kind == FOLLOWUP:
+        from skm.reports.data import followup_report
+        from skm.reports.pdf_render import followup_html
+
+        plan = Plan.objects.filter(unit=unit, period=period).first()
+        if plan is None:
+            raise Http404
+        html = followup_html(followup_report(plan))
+    elif kind == RESULTS:
+        from skm.reports.blocks import to_html
+        from skm.reports.results_report import results_blocks
+
+        parts, title = results_blocks(period, unit)
+        html = to_html(parts, title=title, author=unit.name)
+    else:
+        from skm.reports.poster import poster_html
+
+        html = poster_html(unit, period, base_url=request.build_absolute_uri("/"))
+    return HttpResponse(html)
+
+
+@login_required
+def report_texts(request: HttpRequest, unit_slug: str, report: str) -> HttpResponse:
+    """The narrative sections of one report for one period, editable (defaults shown)."""
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    if report not in DEFAULTS:
+        raise Http404
+    ref = request.POST.get("periode") if request.method == "POST" else None
+    _periods, period = _period(request, unit, ref)
+    if period is None:
+        raise Http404
+    label = fmt.period_label(period.kind, period.start_date, period.end_date, period.name)
+    saved = {t.key: t for t in ReportText.objects.filter(unit=unit, period=period, report=report)}
+    if request.method == "POST":
+        for key in DEFAULTS[report]:
+            text = (request.POST.get(key) or "").strip()
+            default = default_text(report, key, unit=unit.name, period=label)
+            if request.POST.get(f"reset-{key}") or not text or text == default:
+                ReportText.objects.filter(unit=unit, period=period, report=report, key=key).delete()
+            else:
+                ReportText.objects.update_or_create(
+                    unit=unit, period=period, report=report, key=key, defaults={"text": text}
+                )
+        messages.success(request, _("The texts were saved for this period."))
+        return redirect(_page_url(unit, period))
+    sections = [
+        {
+            "key": key,
+            "title": TITLES[report][key],
+            "text": saved[key].text
+            if key in saved
+            else default_text(report, key, unit=unit.name, period=label),
+            "edited": key in saved,
+        }
+        for key in DEFAULTS[report]
+    ]
+    return render(
+        request,
+        "dashboard/report_texts.html",
+        {
+            "unit": unit,
+            "period": period,
+            "report": report,
+            "report_name": {k: n for k, n, _f in DOCUMENTS}[report],
+            "sections": sections,
+        },
+    )

@@ -1,0 +1,31 @@
+"""Reports: /staf/unit/<unit>/laporan/..."""
+
+from django.urls import path
+
+from skm.dashboard import reports
+
+urlpatterns = [
+    path("unit/<slug:unit_slug>/laporan/", reports.report_page, name="reports"),
+    path(
+        "unit/<slug:unit_slug>/laporan/penandatangan/",
+        reports.report_profile_save,
+        name="report_profile",
+    ),
+    path("unit/<slug:unit_slug>/laporan/buat/", reports.report_make, name="report_make"),
+    path("unit/<slug:unit_slug>/laporan/tugas/<uuid:ref>/", reports.report_job, name="report_job"),
+    path(
+        "unit/<slug:unit_slug>/laporan/tugas/<uuid:ref>/unduh/",
+        reports.report_download,
+        name="report_download",
+    ),
+    path(
+        "unit/<slug:unit_slug>/laporan/pratinjau/<str:kind>/",
+        reports.report_preview,
+        name="report_preview",
+    ),
+    path(
+        "unit/<slug:unit_slug>/laporan/teks/<str:report>/",
+        reports.report_texts,
+        name="report_texts",
+    ),
+]
