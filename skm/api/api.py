@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from skm.api.invitations import router as invitations_router
 from skm.api.plans import router as plans_router
+from skm.api.reports import router as reports_router
 from skm.api.results import router as results_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("", invitations_router)
 api.add_router("", results_router)
 api.add_router("", plans_router)
+api.add_router("", reports_router)
 
 
 @api.exception_handler(AuthenticationError)

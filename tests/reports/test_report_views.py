@@ -162,3 +162,25 @@ def test_previews_are_the_documents_html(client, demo, head):
         page = client.get(BASE + f"pratinjau/{kind}/?periode=semester-i-2025")
         assert page.status_code == 200 and words in page.content.decode(), kind
     assert client.get(BASE + "pratinjau/lain/?periode=semester-i-2025").status_code == 404
+
+
+def test_the_api_hands_out_the_same_documents(client, demo, head, outsider):
+    from skm.surveys.invitations import api_key_create
+
+    unit, _period = demo
+    url = f"/api/v1/reports/{DUKCAPIL}/semester-i-2025/tindak-lanjut?format=docx&date=2025-08-22"
+    assert client.get(url).status_code == 404
+    _k, key = api_key_create(unit=unit, name="arsip")
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    docx = Document(io.BytesIO(response.content))
+    assert "Pekalongan, 22 Agustus 2025" in "\n".join(p.text for p in docx.paragraphs)
+    client.force_login(head)
+    poster = client.get(f"/api/v1/reports/{DUKCAPIL}/semester-i-2025/poster?size=a3")
+    assert poster.status_code == 200 and poster.content.startswith(b"%PDF")
+    no_plan = client.get(f"/api/v1/reports/{DUKCAPIL}/semester-ii-2024/tindak-lanjut")
+    assert no_plan.status_code == 409 and "rencana tindak lanjut" in no_plan.json()["detail"]
+    assert client.get(url.replace("format=docx", "format=odt")).status_code == 422
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
