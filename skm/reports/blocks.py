@@ -2,8 +2,8 @@
 function writes as DOCX and another as HTML for the PDF, so both hold the same content.
 
 Blocks: Heading, Para, Bullets, Table, Figure (an SVG chart from skm.reports.charts, put
-into Word as PNG), PageBreak, Landscape (the following blocks on landscape pages, until
-Portrait), Signature, Cover.
+into Word as PNG), Picture (a photo file), PageBreak, Landscape (the following blocks on
+landscape pages, until Portrait), Signature, Cover.
 """
 
 from __future__ import annotations
@@ -73,6 +73,15 @@ class Figure:
     svg: Svg
     caption: str
     width_cm: float = 15
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A photo from a file (documentation), embedded in both formats."""
+
+    path: str
+    caption: str
+    width_cm: float = 7
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,14 @@ def to_docx(blocks: list, *, title: str, author: str) -> bytes:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(block.width_cm))
                 _caption(document, block.caption)
+        elif isinstance(block, Picture):
+            paragraph = document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            try:
+                paragraph.add_run().add_picture(block.path, width=Cm(block.width_cm))
+            except (OSError, ValueError):
+                paragraph.add_run(f"[{block.caption}]")
+            _caption(document, block.caption)
         elif isinstance(block, PageBreak):
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif isinstance(block, Landscape | Portrait):
@@ -217,6 +234,8 @@ def to_html(blocks: list, *, title: str, author: str) -> str:
             extra["svg"] = standalone(block.svg)
         if isinstance(block, Cover):
             extra["logo"] = data_uri(block.logo_path)
+        if isinstance(block, Picture):
+            extra["src"] = data_uri(block.path)
         rendered.append({"kind": kind, "b": block, **extra})
     with translation.override("id"):
         return render_to_string(

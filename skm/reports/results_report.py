@@ -496,18 +496,23 @@ def _olah_data_blocks(result, num) -> list:
 
 
 def _documentation_blocks(period: Period, unit: Unit) -> list:
+    """The photos of the period's follow-up (plan evidence of the unit), each with its
+    caption; PDFs are listed by name."""
+    from skm.plans.evidence import evidence_path
     from skm.plans.models import Evidence
 
-    photos = Evidence.objects.filter(
-        item__priority__plan__unit=unit, item__priority__plan__period=period
-    ).exclude(thumbnail_name="")
-    if not photos.exists():
+    rows = list(
+        Evidence.objects.filter(
+            item__priority__plan__unit=unit, item__priority__plan__period=period
+        ).order_by("item__priority__position", "item__position", "pk")
+    )
+    if not rows:
         return [b.Para("Belum ada dokumentasi yang diunggah untuk periode ini.", indent=False)]
-    return [
-        b.Para(
-            "Dokumentasi kegiatan tindak lanjut: "
-            + "; ".join(p.caption or p.original_name for p in photos)
-            + ".",
-            indent=False,
-        )
-    ]
+    out: list = []
+    for row in rows:
+        caption = row.caption or row.original_name
+        if row.is_image:
+            out.append(b.Picture(str(evidence_path(row.stored_name)), caption))
+        else:
+            out.append(b.Para(f"Dokumen: {caption}", indent=False))
+    return out

@@ -169,3 +169,21 @@ def test_without_a_plan_the_report_says_so(demo):
     other = Period.objects.filter(unit=unit).exclude(slug="semester-i-2025").first()
     with pytest.raises(ReportUnavailable, match="belum memiliki rencana tindak lanjut"):
         build("tindak-lanjut", unit=unit, period=other, fmt="docx")
+
+
+def test_the_agency_logo_is_on_the_cover_when_set(demo, settings):
+    from django.core.files.base import ContentFile
+
+    from tests.plans.test_evidence import png_bytes
+
+    unit, period = demo
+    settings.MEDIA_ROOT = settings.DATA_DIR / "files"
+    unit.agency.logo.save("logo.png", ContentFile(png_bytes()))
+    _document, docx = _docx(unit, period)
+    assert len(docx.inline_shapes) == 6  # the logo and the five photos
+    html = __import__("skm.reports.pdf_render", fromlist=["x"]).followup_html(
+        __import__("skm.reports.data", fromlist=["x"]).followup_report(
+            unit.plans.get(period=period)
+        )
+    )
+    assert 'class="logo" src="data:image/png;base64,' in html

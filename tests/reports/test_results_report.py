@@ -80,7 +80,9 @@ def test_the_docx_has_the_outline_the_figures_and_the_charts(demo):
     assert "sampel minimal menurut tabel Krejcie dan Morgan adalah 378 responden" in text
     assert "telah menindaklanjuti rencana tindak lanjut sebanyak 100%" in text
     assert "Pembobotan:" in text
-    assert len(docx.inline_shapes) >= 6  # the charts, as pictures Word can show
+    # seven charts (five profile breakdowns, the elements, the trend) as pictures Word can
+    # show, and the five documentation photos
+    assert len(docx.inline_shapes) == 12
     sizes = {(round(s.page_width.mm), round(s.page_height.mm)) for s in docx.sections}
     assert sizes == {(210, 297), (297, 210)}  # the olah-data table is landscape
 

@@ -1,0 +1,143 @@
+"""Reports at scale: each document for a period with 100,000 responses (issue #6 §6).
+
+Creates a fresh PostgreSQL database (postgres@127.0.0.1:5432), loads 100,000 responses with
+the loader of bench/results.py (50 units under one root, 20 services, counts as the
+application keeps them, compacted), gives the root a follow-up plan of five items with a
+photo each, then times `skm.reports.documents.build` for every document and format (median
+of 3 runs in this process, after one warm-up): the Laporan Tindak Lanjut, the Laporan Hasil
+SKM, and the poster. Targets on this 2-core machine: DOCX under 3 s, PDF under 5 s.
+
+    .venv/bin/python bench/reports.py            # 100,000 responses
+    .venv/bin/python bench/reports.py --quick    # 10,000 responses, 1 run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import results as results_bench  # noqa: E402 (the loader of the results benchmark)
+
+RESULTS = HERE / "results.json"
+TARGETS = {"docx": 3000.0, "pdf": 5000.0}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    n = 10_000 if args.quick else args.responses
+    runs = 1 if args.quick else args.runs
+    db = f"skm_bench_reports_{os.getpid()}"
+    pg = results_bench.PG
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://{pg['user']}@{pg['host']}:{pg['port']}/{db}",
+            "SKM_DATA_DIR": tempfile.mkdtemp(prefix="skm-bench-reports-"),
+            "DJANGO_SETTINGS_MODULE": "skm.config.settings",
+        }
+    )
+    results_bench._psql(f'CREATE DATABASE "{db}"')
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from skm.plans.demo import SEED_ITEMS, _illustration
+        from skm.plans.services import (
+            evidence_add,
+            item_create,
+            plan_create,
+            plan_finalise,
+            realisation_update,
+        )
+        from skm.reports.documents import build
+        from skm.surveys.counts import compact
+
+        call_command("migrate", verbosity=0, interactive=False)
+        loaded = results_bench._load(n, random.Random(20261128))
+        compact()
+        root, period = loaded["root"], loaded["period"]
+        plan = plan_create(period=period, unit=root, user=None)
+        priorities = list(plan.priorities.order_by("position"))
+        for i, (_code, activity, quarters, description) in enumerate(SEED_ITEMS):
+            priority = priorities[i % len(priorities)]
+            item = item_create(
+                priority,
+                data={
+                    "activity": activity,
+                    "quarters": quarters,
+                    "year": 2026,
+                    "owner_title": "Kepala Dinas",
+                },
+                user=None,
+            )
+            realisation_update(
+                item,
+                status="sudah",
+                done_on=dt.date(2026, 6, 1),
+                description=description,
+                obstacles="",
+                user=None,
+            )
+            evidence_add(item, upload=_illustration(f"{i + 1}", activity), caption="", user=None)
+        plan_finalise(plan, user=None)
+
+        timings: dict[str, float] = {}
+        sizes: dict[str, int] = {}
+        for kind, formats in (
+            ("tindak-lanjut", ("docx", "pdf")),
+            ("hasil", ("docx", "pdf")),
+            ("poster", ("pdf",)),
+        ):
+            for fmt in formats:
+                build(kind, unit=root, period=period, fmt=fmt)  # warm-up
+                times = []
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    document = build(kind, unit=root, period=period, fmt=fmt)
+                    times.append((time.perf_counter() - start) * 1000)
+                timings[f"{kind}.{fmt}"] = round(statistics.median(times), 1)
+                sizes[f"{kind}.{fmt}"] = len(document.content)
+        summary = {"responses": n, **{f"{k}_ms": v for k, v in timings.items()}}
+        print(json.dumps(summary), flush=True)
+        data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        data["reports"] = {
+            **summary,
+            "bytes": sizes,
+            "runs": runs,
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "postgresql": results_bench._psql("SHOW server_version"),
+            },
+        }
+        RESULTS.write_text(json.dumps(data, indent=2) + "\n")
+        missed = [k for k, v in timings.items() if v >= TARGETS[k.rsplit(".", 1)[1]]]
+        if missed:
+            print(f"target missed: {', '.join(missed)} (DOCX < 3 s, PDF < 5 s)", file=sys.stderr)
+        return 1 if missed else 0
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        results_bench._psql(f'DROP DATABASE IF EXISTS "{db}"')
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
