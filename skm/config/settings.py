@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "skm.public",
     "skm.dashboard",
     "skm.api",
+    # django-ninja's own Swagger UI files (served from here, not from a CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     # message machinery they do not use (host check and security headers still apply).
     "skm.public.kiosk.KioskApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "skm.config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from skm.config.security import REPORT_CSP
 from skm.org.access import MANAGE_ROLES, READ_ROLES, unit_for_user, user_can
 from skm.org.models import Unit
 from skm.plans.models import Plan
@@ -200,7 +201,10 @@ def report_preview(request: HttpRequest, unit_slug: str, kind: str) -> HttpRespo
         from skm.reports.poster import poster_html
 
         html = poster_html(unit, period, base_url=request.build_absolute_uri("/"))
-    return HttpResponse(html)
+    response = HttpResponse(html)
+    # The document's own <style> (the same HTML makes the PDF); scripts stay forbidden.
+    response["Content-Security-Policy"] = REPORT_CSP
+    return response
 
 
 @login_required
