@@ -171,6 +171,9 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("SKM_EVIDENCE_MAX_BYTES", 10 * 1024 * 10
 IMPORT_RUNNER = os.environ.get("SKM_IMPORT_RUNNER", "thread")
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this much inactivity (every request renews the cookie).
+SESSION_COOKIE_AGE = int(os.environ.get("SKM_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

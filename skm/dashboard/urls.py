@@ -3,16 +3,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from skm.dashboard import views
+from skm.dashboard import login, views
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="dashboard/login.html"),
-        name="login",
-    ),
+    path("masuk/", login.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
