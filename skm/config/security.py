@@ -4,7 +4,7 @@ Content-Security-Policy: scripts and styles only from this site's own files (no 
 script or style, no eval, no other origin; the report preview, which is the HTML a PDF is
 made from, allows its inline styles with REPORT_CSP); images from us and data: URIs (QR
 codes, report previews); nothing may frame our pages except the embeddable widget, whose view is
-marked with Django's @xframe_options_exempt and gets `frame-ancestors *` instead.
+marked with Django's @xframe_options_exempt and gets no frame-ancestors directive.
 Permissions-Policy switches off camera, microphone and location for every page.
 """
 
@@ -19,7 +19,8 @@ CSP = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-CSP_FRAMEABLE = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
+# No frame-ancestors at all: `*` would not match a page with an opaque origin.
+CSP_FRAMEABLE = CSP.replace("; frame-ancestors 'none'", "")
 REPORT_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
