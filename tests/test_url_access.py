@@ -44,7 +44,7 @@ PUBLIC = {
     "p/": "published results only (tests/publication)",
 }
 # Staff pages that are not about one unit: they list what the user's roles allow.
-STAFF_GLOBAL = {"staf/", "staf/rtl/", "staf/rtl/katalog/"}
+STAFF_GLOBAL = {"staf/", "staf/rtl/", "staf/rtl/katalog/", "staf/audit/"}
 # API endpoints that are never public: anonymous and other units get 404.
 API_PRIVATE = (
     "api/v1/plans/",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "skm.surveys",
     "skm.plans",
     "skm.reports",
+    "skm.audit",
     "skm.transfer",
     "skm.public",
     "skm.dashboard",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "skm.audit.signals.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

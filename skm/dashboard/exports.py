@@ -47,6 +47,15 @@ def export_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         return render(request, "dashboard/export.html", {"unit": unit, "form": form})
     period = form.cleaned_data["period"]
     service = form.cleaned_data["service"]
+    from skm.audit.signals import record
+
+    record(
+        "export",
+        model="surveys.response",
+        object_repr=f"{unit.name} {period.name} ({form.cleaned_data['format']})",
+        unit=unit,
+        note=f"service: {service.name}" if service else "",
+    )
     if form.cleaned_data["format"] == "csv":
         response = StreamingHttpResponse(
             responses_csv(period, unit, service), content_type="text/csv; charset=utf-8"

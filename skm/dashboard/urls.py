@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from skm.dashboard import login, views
+from skm.dashboard import audit, login, views
 
 app_name = "dashboard"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("masuk/", login.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("audit/", audit.audit_page, name="audit"),
     path("unit/<slug:unit_slug>/", views.unit_detail, name="unit"),
     path("", include("skm.dashboard.kiosk_urls")),
     path("", include("skm.dashboard.data_urls")),

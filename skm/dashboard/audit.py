@@ -1,0 +1,73 @@
+"""The audit trail page /staf/audit/ (agency administrators; read-only).
+
+An agency administrator sees the events of the units of their agency; a superuser sees
+every event, also those that belong to no unit (accounts, logins). Nothing here changes
+the trail: there is no form that writes it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from skm.audit.models import AuditEvent
+from skm.org.access import Role, units_for_user
+
+PER_PAGE = 100
+
+
+class AuditFilter(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False)
+    action = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        required=False,
+        choices=[("", "—"), *AuditEvent.Action.choices],
+    )
+    model = forms.CharField(label=gettext_lazy("Kind"), required=False)
+    dari = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sampai = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+@require_GET
+def audit_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_superuser:
+        events = AuditEvent.objects.all()
+    else:
+        units = units_for_user(user, {Role.AGENCY_ADMIN})
+        if not units.exists():
+            raise Http404
+        events = AuditEvent.objects.filter(unit_id__in=list(units.values_list("pk", flat=True)))
+    form = AuditFilter(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            events = events.filter(object_repr__icontains=data["q"]) | events.filter(
+                username__icontains=data["q"]
+            )
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["model"]:
+            events = events.filter(model__icontains=data["model"])
+        if data["dari"]:
+            events = events.filter(at__date__gte=data["dari"])
+        if data["sampai"]:
+            events = events.filter(at__date__lte=data["sampai"])
+    page = Paginator(events.order_by("-at", "-pk"), PER_PAGE).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "dashboard/audit.html",
+        {"page": page, "form": form, "query": query.urlencode()},
+    )
