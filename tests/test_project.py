@@ -77,3 +77,27 @@ def test_sqlite_database_lives_in_the_data_dir_in_wal_mode(tmp_path):
     database = tmp_path / "skm.sqlite3"
     assert database.exists()
     assert sqlite3.connect(database).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SKM_ENV": "production",
+        "SKM_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only",
+        "SKM_ALLOWED_HOSTS": "skm.example.go.id",
+        "SKM_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "skm.config.settings",
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # message machinery they do not use (host check and security headers still apply).
     "skm.public.kiosk.KioskApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself (no separate static host needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "skm.config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",
@@ -183,7 +185,19 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS only; the load balancer's health check may use plain HTTP.
+    SECURE_SSL_REDIRECT = os.environ.get("SKM_SSL_REDIRECT", "1") != "0"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 31536000
+    # Set SKM_HSTS_SUBDOMAINS=0 when other sites of the domain are not HTTPS yet (the
+    # deploy check then warns, on purpose).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SKM_HSTS_SUBDOMAINS", "1") != "0"
+    SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
+    # Static files with content hashes in their names, served by WhiteNoise (long caching).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 LOGGING = {
     "version": 1,
