@@ -63,8 +63,6 @@ MIDDLEWARE = [
     # message machinery they do not use (host check and security headers still apply).
     "skm.public.kiosk.KioskApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Static files from the app server itself (no separate static host needed).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "skm.config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",
@@ -193,7 +191,12 @@ if PRODUCTION:
     # deploy check then warns, on purpose).
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SKM_HSTS_SUBDOMAINS", "1") != "0"
     SECURE_HSTS_PRELOAD = SECURE_HSTS_INCLUDE_SUBDOMAINS
-    # Static files with content hashes in their names, served by WhiteNoise (long caching).
+    # Static files from the app server itself (WhiteNoise, after the security middleware),
+    # with content hashes in their names (long caching); needs `skm collectstatic`.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
