@@ -15,6 +15,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def validate_logo(upload) -> None:
+    """A logo is a PNG or JPEG by its content (never by its name) of at most 2 MB: no SVG
+    or HTML, which a browser could run."""
+    from django.core.exceptions import ValidationError
+
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo is larger than 2 MB."))
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(position)
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        raise ValidationError(_("The logo must be a PNG or JPEG image."))
+
+
+def logo_path(instance, filename: str) -> str:
+    """A stored name that never comes from the upload (only the real type's extension)."""
+    import uuid
+
+    return f"logos/{uuid.uuid4().hex}.img"
+
+
 class Agency(TimeStampedModel):
     """A government body running SKM for its units, e.g. Pemerintah Kota Pekalongan."""
 
@@ -36,8 +61,9 @@ class Agency(TimeStampedModel):
     )
     logo = models.FileField(
         _("logo"),
-        upload_to="logos/",
+        upload_to=logo_path,
         blank=True,
+        validators=[validate_logo],
         help_text=_("PNG or JPEG, at most 2 MB; printed on posters and reports."),
     )
 

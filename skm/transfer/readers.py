@@ -372,10 +372,35 @@ def _sniff(path: Path) -> tuple[str, str]:
     return "csv", _text_encoding(path)
 
 
+# An XLSX is a ZIP archive: refuse archives that would unpack to far more than any survey
+# sheet (a "zip bomb"), before the spreadsheet library decompresses anything.
+MAX_UNPACKED_BYTES = 1_000_000_000
+MAX_RATIO = 100  # for entries above RATIO_FROM bytes unpacked
+RATIO_FROM = 10_000_000
+MAX_SHEET_ROWS = 2_000_000
+MAX_SHEET_COLUMNS = 500
+
+
 def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNPACKED_BYTES:
+                raise _Unreadable(
+                    f"isi file XLSX terlalu besar ({total // 1_000_000} MB setelah dibuka; "
+                    f"paling besar {MAX_UNPACKED_BYTES // 1_000_000} MB)"
+                )
+            for info in infos:
+                packed = max(info.compress_size, 1)
+                if info.file_size > RATIO_FROM and info.file_size / packed > MAX_RATIO:
+                    raise _Unreadable(
+                        "file XLSX mencurigakan: bagian "
+                        f"{info.filename} mengembang {info.file_size // packed} kali saat "
+                        "dibuka (kemungkinan zip bomb); simpan ulang dari Excel atau kirim "
+                        "sebagai CSV"
+                    )
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, KeyError):
         raise _Unreadable("file ZIP/XLSX rusak atau tidak lengkap") from None
@@ -648,6 +673,11 @@ class ResponseFile:
             raise _Unreadable(f'lembar "{chosen}" tidak dapat dibaca ({exc})') from None
         if start is None:
             raise _Unreadable(f'lembar "{chosen}" kosong: tidak ada baris judul kolom')
+        if data.height > MAX_SHEET_ROWS or data.width > MAX_SHEET_COLUMNS:
+            raise _Unreadable(
+                f'lembar "{chosen}" terlalu besar ({data.height} baris x {data.width} kolom; '
+                f"paling banyak {MAX_SHEET_ROWS} baris dan {MAX_SHEET_COLUMNS} kolom)"
+            )
         first_row, first_col = start
         # calamine yields rows from the top of the sheet in some versions and from the first
         # used row in others; anchor the numbering on the first row holding anything.

@@ -418,3 +418,28 @@ def test_any_csv_shape_reads_back_its_answers(tmp_path, rows, styles, order, del
     tally, problems, count = tally_file(path)
     assert count == 0, [str(p) for p in problems]
     assert tally == tally_of(rows)
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"\x00" * 1_000_000
+            for _ in range(30):  # 30 MB of zeros pack into a few dozen kB
+                sheet.write(chunk)
+    assert path.stat().st_size < 200_000
+    _tally, problems, _count = tally_file(path)
+    assert len(problems) == 1
+    assert "zip bomb" in problems[0].message and "sheet1.xml" in problems[0].message
+
+
+def test_an_oversized_sheet_is_refused_with_its_size(tmp_path, monkeypatch):
+    from skm.transfer import readers
+
+    monkeypatch.setattr(readers, "MAX_SHEET_ROWS", 2)
+    path = write_xlsx(tmp_path / "besar.xlsx", {"Data": [CODES, [4] * 9, [4] * 9, [4] * 9]})
+    _tally, problems, _count = tally_file(path)
+    assert "terlalu besar" in problems[0].message and "4 baris" in problems[0].message
