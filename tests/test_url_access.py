@@ -29,6 +29,7 @@ from tests.conftest import member
 PUBLIC = {
     "": "the start page sends visitors to the right place",
     "healthz": "load balancer health check, no data",
+    "privasi/": "the privacy notice, no data",
     "i18n/setlang/": "language switch",
     "staf/masuk/": "the login page",
     "staf/keluar/": "logging out",

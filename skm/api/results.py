@@ -128,7 +128,12 @@ def results(
         if published_only:
             # Breakdowns may hold groups of fewer than five respondents: staff only.
             raise Http404
-        parts = results_by(period, unit=unit, by=by)
+        from skm.surveys.retention import RawDataRemoved
+
+        try:
+            parts = results_by(period, unit=unit, by=by)
+        except RawDataRemoved as removed:
+            raise HttpError(409, str(removed)) from None
         return {
             "unit": unit.slug,
             "period": period.slug,

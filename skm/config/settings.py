@@ -166,6 +166,9 @@ LOGOUT_REDIRECT_URL = "dashboard:login"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("SKM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# Individual responses are deleted this many years after their period ends (`skm
+# retention`); the counts stay (docs/privacy.md).
+RETENTION_YEARS = int(os.environ.get("SKM_RETENTION_YEARS", "5"))
 # Evidence files of plan items (photos, PDFs): larger uploads are refused.
 EVIDENCE_MAX_BYTES = int(os.environ.get("SKM_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 # "thread": web imports load in a thread of the web process after the upload commits

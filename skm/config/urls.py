@@ -13,6 +13,7 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("privasi/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

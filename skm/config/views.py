@@ -20,3 +20,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+def privacy(request):
+    """What the survey keeps, why, for how long (UU PDP 27/2022): public, no data."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    from skm.surveys.publication import MIN_CELL
+
+    return render(
+        request,
+        "skm/privacy.html",
+        {"years": settings.RETENTION_YEARS, "min_cell": MIN_CELL},
+    )

@@ -47,6 +47,11 @@ def export_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         return render(request, "dashboard/export.html", {"unit": unit, "form": form})
     period = form.cleaned_data["period"]
     service = form.cleaned_data["service"]
+    if period.raw_removed_at is not None:
+        from skm.surveys.retention import RawDataRemoved
+
+        form.add_error("period", str(RawDataRemoved(period)))
+        return render(request, "dashboard/export.html", {"unit": unit, "form": form})
     from skm.audit.signals import record
 
     record(

@@ -95,6 +95,10 @@ class ResultsFilterForm(forms.Form):
                     )
         if start and end and start > end:
             self.add_error("sampai", _("The end date must not be before the start date."))
+        if period is not None and period.raw_removed_at and (start or end):
+            from skm.surveys.retention import RawDataRemoved
+
+            self.add_error("dari", str(RawDataRemoved(period)))
         return data
 
 

@@ -513,11 +513,13 @@ def stored_cells(period: Period, unit_ids: Sequence[int] | None = None) -> dict[
 
 
 def _periods(period_id: int | None) -> list[Period]:
+    """Periods to check; those whose responses the retention rule removed have only their
+    counts left, so there is nothing to compare them with."""
     if period_id is not None:
-        return list(Period.objects.filter(pk=period_id))
+        return list(Period.objects.filter(pk=period_id, raw_removed_at__isnull=True))
     with_data = set(Response.objects.values_list("period_id", flat=True).distinct())
     with_data |= set(CellCount.objects.values_list("period_id", flat=True).distinct())
-    return list(Period.objects.filter(pk__in=with_data).order_by("pk"))
+    return list(Period.objects.filter(pk__in=with_data, raw_removed_at__isnull=True).order_by("pk"))
 
 
 def verify(

@@ -149,6 +149,8 @@ class Period(TimeStampedModel):
         related_name="periods",
         verbose_name=_("questionnaire"),
     )
+    # Set by `skm retention`: the individual responses are gone, the counts remain.
+    raw_removed_at = models.DateTimeField(_("responses removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("period")

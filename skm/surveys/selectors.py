@@ -87,6 +87,9 @@ def period_tally(
     ``profile`` restricts to respondents with these profile values (``{"gender": "P"}``,
     ``{"age__gte": 20, "age__lte": 29}``, ``{"age": None}``).
     """
+    from skm.surveys.retention import check_raw
+
+    check_raw(period)
     rows = rows if rows is not None else questionnaire_elements(period)
     if not rows:
         return Tally(0)

@@ -64,7 +64,12 @@ class Command(BaseCommand):
     def _parts(self, unit, period, opts) -> None:
         header = {"unit": unit.slug, "period": period.slug}
         if opts["by"]:
-            parts = results_by(period, unit=unit, by=opts["by"])
+            from skm.surveys.retention import RawDataRemoved
+
+            try:
+                parts = results_by(period, unit=unit, by=opts["by"])
+            except RawDataRemoved as removed:
+                fail(self, [str(removed)], status=1)
             if opts["json"]:
                 data = {**header, "by": opts["by"], "groups": [part_dict(p) for p in parts]}
                 self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
