@@ -93,6 +93,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SETTINGS_MODULE": "skm.config.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

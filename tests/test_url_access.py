@@ -21,7 +21,7 @@ from skm.org.services import service_create, unit_create
 from skm.plans.services import evidence_add, item_create, plan_create, strategy_create
 from skm.reports.models import ReportJob
 from skm.surveys.kiosks import kiosk_create
-from skm.surveys.models import Period
+from skm.surveys.models import Period, Response
 from skm.surveys.services import period_create, response_create
 from tests.conftest import member
 
@@ -137,6 +137,7 @@ def world(db, settings, tmp_path):
         "kind": "hasil",
         "report": "hasil",
         "number": "1.1",
+        "response_id": Response.objects.filter(unit=unit).first().pk,
     }
     return {
         "unit": unit,

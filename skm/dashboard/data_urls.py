@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from skm.dashboard import exports, imports, paper, posters
+from skm.dashboard import exports, imports, paper, posters, responses
 
 unit = "unit/<slug:unit_slug>/"
 job = unit + "impor/<uuid:job_ref>/"
@@ -34,4 +34,10 @@ urlpatterns = [
     path(job + "muat/", imports.import_job_confirm_view, name="import_job_confirm"),
     path(job + "batal/", imports.import_job_cancel_view, name="import_job_cancel"),
     path(unit + "ekspor/", exports.export_page, name="export"),
+    path(unit + "jawaban/", responses.response_list, name="responses"),
+    path(
+        unit + "jawaban/<int:response_id>/hapus/",
+        responses.response_remove,
+        name="response_delete",
+    ),
 ]

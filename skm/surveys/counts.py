@@ -161,6 +161,41 @@ def counts_add(deltas: Mapping[CellKey, Mapping[str, int]], shard: int | None = 
         cursor.executemany(UPSERT_SQL, params)
 
 
+def counts_subtract(deltas: Mapping[CellKey, Mapping[str, int]]) -> None:
+    """Take responses off the counts (a deleted response), in the caller's transaction.
+
+    A response was counted into one random shard; to take it off without any shard going
+    negative, the cell's shards are first folded into shard 0 (under row locks), then the
+    delta is applied there."""
+    for key, delta in deltas.items():
+        period_id, unit_id, service_key, channel, weight_group = key
+        rows = list(
+            CellCount.objects.select_for_update().filter(
+                period_id=period_id,
+                unit_id=unit_id,
+                service_key=service_key,
+                channel=channel,
+                weight_group=weight_group,
+            )
+        )
+        totals = {c: sum(getattr(r, c) for r in rows) for c in COUNT_COLUMNS}
+        for column, value in delta.items():
+            totals[column] += value
+        if totals["n"] < 0:
+            raise ValueError(f"cannot take more responses off {key} than were counted")
+        CellCount.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        if totals["n"] or any(totals.values()):
+            CellCount.objects.create(
+                period_id=period_id,
+                unit_id=unit_id,
+                service_key=service_key,
+                channel=channel,
+                weight_group=weight_group,
+                shard=0,
+                **totals,
+            )
+
+
 def merge_delta(
     deltas: dict[CellKey, Counter], item: tuple[CellKey, dict[str, int]] | None, sign: int = 1
 ) -> None:
@@ -431,6 +466,8 @@ class Difference:
 
 def _where(period_id: int, unit_ids: Sequence[int] | None, alias: str) -> tuple[str, list]:
     where, params = [f"{alias}.period_id = %s"], [period_id]
+    if alias == "r":  # deleted responses count nowhere
+        where.append("r.deleted_at IS NULL")
     if unit_ids is not None:
         where.append(f"{alias}.unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
         params.extend(unit_ids)

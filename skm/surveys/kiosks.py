@@ -1023,7 +1023,7 @@ def _write_portable(
                     cursor.execute(insert, values)
                     response_id = cursor.lastrowid
         except IntegrityError:
-            if Response.objects.filter(client_id=values[12]).exists():
+            if Response.all_objects.filter(client_id=values[12]).exists():
                 return False
             raise
         answer_rows = ", ".join(["(%s, %s, %s)"] * len(pairs))
@@ -1037,6 +1037,8 @@ def _write_portable(
 
 
 def _check_replay_origin(client_id: uuid.UUID, unit_id: int) -> None:
-    stored = Response.objects.filter(client_id=client_id).values_list("unit_id", flat=True).first()
+    stored = (
+        Response.all_objects.filter(client_id=client_id).values_list("unit_id", flat=True).first()
+    )
     if stored is not None and stored != unit_id:
         raise SubmissionInvalid({"client_id": [_("This submission id is already used.")]})

@@ -223,6 +223,13 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
+class ActiveResponses(models.Manager):
+    """Responses that were not deleted (``Response.all_objects`` has every one)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Response(models.Model):
     """One anonymous respondent's questionnaire. No name, NIK, phone or address, ever."""
 
@@ -274,6 +281,21 @@ class Response(models.Model):
     # kiosk device; a replay with the same id finds the stored response instead of a copy.
     client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A deleted response stays as a record (who, when, why); it counts nowhere.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+    # A database default too: the kiosk writes responses with plain SQL.
+    delete_reason = models.TextField(_("reason for deleting"), blank=True, db_default="")
+
+    objects = ActiveResponses()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         verbose_name = _("response")

@@ -66,7 +66,7 @@ def retention_apply(
     years = settings.RETENTION_YEARS if years is None else years
     done = []
     for period in due_periods(years, today):
-        responses = Response.objects.filter(period=period)
+        responses = Response.all_objects.filter(period=period)
         count = responses.count()
         if not dry_run:
             with transaction.atomic():

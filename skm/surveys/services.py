@@ -24,6 +24,7 @@ from skm.org.models import Agency, Service, Unit
 from skm.surveys.counts import (
     counts_add,
     counts_add_rows,
+    counts_subtract,
     delta_of_response,
     merge_delta,
     period_units,
@@ -150,7 +151,7 @@ def response_create(
     after a lost reply) returns the response already stored and writes nothing.
     """
     if client_id is not None:
-        existing = Response.objects.filter(client_id=client_id).first()
+        existing = Response.all_objects.filter(client_id=client_id).first()
         if existing is not None:
             _check_same_origin(existing, unit)
             return existing
@@ -174,7 +175,7 @@ def response_create(
             )
     except IntegrityError:
         # Two copies of the same submission raced; the other one won.
-        existing = Response.objects.filter(client_id=client_id).first() if client_id else None
+        existing = Response.all_objects.filter(client_id=client_id).first() if client_id else None
         if existing is None:
             raise
         _check_same_origin(existing, unit)
@@ -497,3 +498,44 @@ def publication_publish(*, period: Period, unit: Unit) -> None:
     Publication.objects.get_or_create(
         period=period, unit=unit, defaults={"published_at": timezone.now()}
     )
+
+
+def response_delete(*, response: Response, reason: str, user) -> Response:
+    """Delete a response as a record: it stays with who, when and why, counts nowhere
+    any more (its per-cell counts are taken off in the same transaction), and the
+    deletion is in the audit trail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the response is deleted."))
+    from django.utils import timezone
+
+    from skm.audit.signals import record
+
+    with transaction.atomic():
+        locked = Response.all_objects.select_for_update().get(pk=response.pk)
+        if locked.deleted_at is not None:
+            raise ValidationError(_("This response was already deleted."))
+        positions = dict(
+            QuestionnaireElement.objects.filter(
+                questionnaire_id=locked.period.questionnaire_id
+            ).values_list("id", "position")
+        )
+        pairs = [(positions[e], v) for e, v in locked.answers.values_list("element_id", "value")]
+        deltas: dict = {}
+        merge_delta(deltas, delta_of_response(locked, pairs, period_units(locked.period)), -1)
+        counts_subtract(deltas)
+        locked.deleted_at = timezone.now()
+        locked.deleted_by = user if user is not None and user.is_authenticated else None
+        locked.delete_reason = reason
+        locked.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+        record(
+            "delete",
+            user=user if user is not None and user.is_authenticated else None,
+            model="surveys.response",
+            object_id=str(locked.pk),
+            object_repr=str(locked),
+            unit=locked.unit,
+            note=reason,
+            changes={"answers": [" ".join(str(v) for _p, v in sorted(pairs)), None]},
+        )
+    return locked
