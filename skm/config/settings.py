@@ -169,6 +169,17 @@ IMPORT_MAX_BYTES = int(os.environ.get("SKM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 # Individual responses are deleted this many years after their period ends (`skm
 # retention`); the counts stay (docs/privacy.md).
 RETENTION_YEARS = int(os.environ.get("SKM_RETENTION_YEARS", "5"))
+# Mail (password reset, invitations): printed to the console unless SKM_EMAIL_HOST is set.
+if os.environ.get("SKM_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SKM_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("SKM_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SKM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SKM_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = True
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("SKM_EMAIL_FROM", "skm@localhost")
 # Evidence files of plan items (photos, PDFs): larger uploads are refused.
 EVIDENCE_MAX_BYTES = int(os.environ.get("SKM_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 # "thread": web imports load in a thread of the web process after the upload commits

@@ -6,7 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from skm.org.access import ENTRY_ROLES, MANAGE_ROLES, unit_for_user, units_for_user, user_can
+from skm.org.access import (
+    ENTRY_ROLES,
+    MANAGE_ROLES,
+    Role,
+    unit_for_user,
+    units_for_user,
+    user_can,
+)
 from skm.surveys.models import Period
 from skm.surveys.selectors import period_in_force, period_result
 
@@ -14,7 +21,16 @@ from skm.surveys.selectors import period_in_force, period_result
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     units = list(units_for_user(request.user).select_related("agency").order_by("path"))
-    return render(request, "dashboard/home.html", {"units": units})
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "units": units,
+            "can_manage_accounts": units_for_user(request.user, MANAGE_ROLES).exists(),
+            "can_read_audit": request.user.is_superuser
+            or units_for_user(request.user, {Role.AGENCY_ADMIN}).exists(),
+        },
+    )
 
 
 @login_required
