@@ -32,6 +32,7 @@ PUBLIC = {
     "privasi/": "the privacy notice, no data",
     "i18n/setlang/": "language switch",
     "staf/masuk/": "the login page",
+    "staf/masuk/kode/": "the login's code step; only for an account whose password was right",
     "staf/keluar/": "logging out",
     "staf/lupa-sandi/": "asking for a password reset e-mail",
     "staf/sandi/": "setting a password with a one-time token",
@@ -55,6 +56,7 @@ STAFF_GLOBAL = {
     "staf/akun/",
     "staf/akun/peran/<int:membership_id>/hapus/",
     "staf/akun/<int:user_id>/aktif/",
+    "staf/akun/dua-faktor/",
 }
 # API endpoints that are never public: anonymous and other units get 404.
 API_PRIVATE = (

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "skm.org",
     "skm.surveys",
     "skm.plans",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "skm.audit.signals.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +164,8 @@ CSRF_FAILURE_VIEW = "skm.public.views.csrf_failure"
 
 LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
+# Two-factor login (skm/dashboard/twofactor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = os.environ.get("SKM_OTP_ISSUER", "SKM")
 LOGOUT_REDIRECT_URL = "dashboard:login"
 
 # Uploads are read into memory only up to this size; larger ones go to a temporary file.

@@ -4,11 +4,11 @@ from django.views.generic import RedirectView
 
 from skm.api.api import api
 from skm.config import views
-from skm.dashboard.login import ThrottledAdminAuthenticationForm
+from skm.dashboard.login import admin_login
 
 admin.site.site_header = admin.site.site_title = "SKM"
 admin.site.index_title = views.ADMIN_INDEX_TITLE
-admin.site.login_form = ThrottledAdminAuthenticationForm
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),

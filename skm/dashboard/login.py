@@ -13,7 +13,6 @@ Counts live in the cache (Redis in production, shared by every app server).
 from __future__ import annotations
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -88,10 +87,26 @@ class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
     pass
 
 
-class ThrottledAdminAuthenticationForm(ThrottleMixin, AdminAuthenticationForm):
-    """The back office's login, throttled the same way (skm/config/urls.py)."""
-
-
 class LoginView(auth_views.LoginView):
     template_name = "dashboard/login.html"
     authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form):
+        from skm.dashboard import twofactor
+
+        user = form.get_user()
+        if twofactor.has_two_factor(user):
+            return twofactor.start_pending(self.request, user, self.get_redirect_url())
+        return super().form_valid(form)
+
+
+def admin_login(request, extra_context=None):
+    """The back office logs in through the staff login (throttled, two-factor)."""
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if request.user.is_active and request.user.is_staff:
+        return redirect("admin:index")
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(reverse("dashboard:login") + "?" + urlencode({"next": target}))

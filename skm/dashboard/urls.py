@@ -3,12 +3,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from skm.dashboard import accounts, audit, login, views
+from skm.dashboard import accounts, audit, login, twofactor, views
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("masuk/", login.LoginView.as_view(), name="login"),
+    path("masuk/kode/", twofactor.login_code, name="login_code"),
+    path("akun/dua-faktor/", twofactor.settings_page, name="two_factor"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("audit/", audit.audit_page, name="audit"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from skm.dashboard.twofactor import has_two_factor
 from skm.org.access import (
     ENTRY_ROLES,
     MANAGE_ROLES,
@@ -21,12 +22,14 @@ from skm.surveys.selectors import period_in_force, period_result
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     units = list(units_for_user(request.user).select_related("agency").order_by("path"))
+    is_admin = units_for_user(request.user, MANAGE_ROLES).exists()
     return render(
         request,
         "dashboard/home.html",
         {
             "units": units,
-            "can_manage_accounts": units_for_user(request.user, MANAGE_ROLES).exists(),
+            "can_manage_accounts": is_admin,
+            "suggest_two_factor": is_admin and not has_two_factor(request.user),
             "can_read_audit": request.user.is_superuser
             or units_for_user(request.user, {Role.AGENCY_ADMIN}).exists(),
         },
