@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench bench-quick messages clean
+.PHONY: run test install install-test lint bench bench-quick soak messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: install-test
 
 bench-quick: install-test
 	$(BIN)/python bench/run.py --quick
+
+## soak: 10 minutes of kiosk submissions at half the measured maximum rate
+soak: install-test
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -40,7 +40,9 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 CACHE = BENCH_DIR / ".cache"
-RESULTS = BENCH_DIR / "results.json"
+# `make bench-quick` points this elsewhere so that a spot check does not replace the
+# figures of the full run.
+RESULTS = Path(os.environ.get("SKM_BENCH_RESULTS") or BENCH_DIR / "results.json")
 GENERATOR_VERSION = 1  # bump when the generated shape changes, to invalidate the cache
 
 TARGETS = {"csv": 2.0, "xlsx": 5.0}  # seconds for tally_file + compute

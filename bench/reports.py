@@ -29,7 +29,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import results as results_bench  # noqa: E402 (the loader of the results benchmark)
 
-RESULTS = HERE / "results.json"
+# `make bench-quick` points this elsewhere so that a spot check does not replace the
+# figures of the full run.
+RESULTS = Path(os.environ.get("SKM_BENCH_RESULTS") or HERE / "results.json")
 TARGETS = {"docx": 3000.0, "pdf": 5000.0}
 
 
@@ -113,12 +115,33 @@ def main(argv: list[str]) -> int:
                     times.append((time.perf_counter() - start) * 1000)
                 timings[f"{kind}.{fmt}"] = round(statistics.median(times), 1)
                 sizes[f"{kind}.{fmt}"] = len(document.content)
+        # In-run baseline: gathering the figures and texts of each report without
+        # rendering it (the same `skm.method` results every format prints).
+        from skm.plans.models import Plan
+        from skm.reports.data import followup_report
+        from skm.reports.results_report import results_blocks
+
+        the_plan = Plan.objects.get(pk=plan.pk)
+        gather = {
+            "tindak-lanjut": lambda: followup_report(the_plan),
+            "hasil": lambda: results_blocks(period, root),
+        }
+        data_ms = {}
+        for kind, fn in gather.items():
+            fn()
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                fn()
+                times.append((time.perf_counter() - start) * 1000)
+            data_ms[kind] = round(statistics.median(times), 1)
         summary = {"responses": n, **{f"{k}_ms": v for k, v in timings.items()}}
         print(json.dumps(summary), flush=True)
         data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         data["reports"] = {
             **summary,
             "bytes": sizes,
+            "data_ms": data_ms,
             "runs": runs,
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "machine": {

@@ -41,7 +41,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
+# `make bench-quick` points this elsewhere so that a spot check does not replace the
+# figures of the full run.
+RESULTS = Path(os.environ.get("SKM_BENCH_RESULTS") or ROOT / "bench" / "results.json")
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 UNITS, SERVICES = 50, 20
 CHANNELS = ("online", "kiosk", "paper", "import")

@@ -41,7 +41,9 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-RESULTS = BENCH_DIR / "results.json"
+# `make bench-quick` points this elsewhere so that a spot check does not replace the
+# figures of the full run.
+RESULTS = Path(os.environ.get("SKM_BENCH_RESULTS") or BENCH_DIR / "results.json")
 VENV_BIN = Path(sys.executable).parent
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 REDIS_URL = "redis://127.0.0.1:6379/15"
