@@ -9,7 +9,7 @@ def test_staff_logs_in_sees_indonesian_and_switches_to_english(live_server, admi
     assert page.locator("html").get_attribute("lang") == "id"
     page.fill("#id_username", "admin")
     page.fill("#id_password", "password")
-    page.click("button[type=submit]")
+    page.click("button.primary")
     page.wait_for_selector("text=Kantor belakang")
     assert page.is_visible("text=Unit layanan")
 
