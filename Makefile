@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench bench-quick soak messages clean
+.PHONY: run test install install-test lint bench bench-quick soak fault messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench-quick: install-test
 ## soak: 10 minutes of kiosk submissions at half the measured maximum rate
 soak: install-test
 	$(BIN)/python bench/soak.py
+
+## fault: kill gunicorn and restart PostgreSQL under kiosk load, fill the evidence disk
+## (tests/faults, docs/faults.md; needs PostgreSQL on 127.0.0.1:5432 and root; ~1 minute)
+fault: install-test
+	$(BIN)/pytest -m fault tests/faults
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

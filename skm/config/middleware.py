@@ -1,18 +1,44 @@
-"""Language selection: Indonesian unless the person chose English.
+"""Project middleware: the language of a request, and a database that is away.
+
+Language selection: Indonesian unless the person chose English.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which would show English
 to most Indonesian civil servants (their browsers are often set to English). The product
 is Indonesian by default; only an explicit choice (the language cookie written by
 django.views.i18n.set_language) switches it.
+
+Database away (a restart, a failover, a network cut): every request that needs it fails
+with django.db.OperationalError or InterfaceError. Those become 503 Service Unavailable with
+``Retry-After`` (a JSON body on the APIs, a short page otherwise), never a 500 with a
+traceback: a kiosk keeps the submission queued and sends it again, a person reloads.
+DatabaseUnavailableMiddleware turns the errors of views into that answer; the kiosk fast
+path (skm.public.kiosk.KioskApiMiddleware) and handler500 (skm.config.views.server_error,
+for errors raised by other middleware, e.g. loading the session) use the same function.
+Nothing has to be reset by hand: Django closes a connection that failed at the end of the
+request (``close_if_unusable_or_obsolete``), and the next request connects again.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("skm.unavailable")
+
+# Seconds a client is asked to wait before trying again: a PostgreSQL restart takes a few.
+RETRY_AFTER_SECONDS = 5
+# Paths answered in JSON (machines read them); everything else gets a page.
+JSON_PREFIXES = ("/kios/api/", "/api/")
+_SQLITE_TRANSIENT = ("locked", "busy", "unable to open", "disk i/o", "is full")
 
 
 class DefaultLanguageMiddleware:
@@ -33,3 +59,92 @@ class DefaultLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """True for the errors of a database that cannot be reached or whose connection broke
+    (PostgreSQL also reports a lock or statement timeout so: worth retrying a moment later).
+
+    SQLite reports a mistake in a query (no such table, a syntax error) as an
+    OperationalError too; only its busy, locked and I/O errors count here, so that a bug
+    stays a 500 and is not hidden as "try again".
+    """
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        text = str(cause).lower()
+        return any(word in text for word in _SQLITE_TRANSIENT)
+    return True
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    if request.path_info.startswith(JSON_PREFIXES):
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def unavailable_response(request: HttpRequest, error: BaseException | None = None) -> HttpResponse:
+    """503 + Retry-After in the request's language: JSON for the APIs, a page otherwise.
+
+    Renders without the request's context (no session, no user, no messages), so that
+    building the answer never touches the database that is away.
+    """
+    logger.warning(
+        "database unavailable, answered 503: %s %s (%s: %s)",
+        request.method,
+        request.path,
+        type(error).__name__ if error is not None else "-",
+        str(error).strip().splitlines()[0] if error is not None and str(error).strip() else "",
+    )
+    message = _("The service is temporarily unavailable. Please try again in a few moments.")
+    if _wants_json(request):
+        if request.path_info.startswith("/api/"):
+            body = {"detail": message}  # the shape of the REST API's other errors
+        else:
+            body = {"error": "unavailable", "message": message}
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False), content_type="application/json", status=503
+        )
+    else:
+        response = HttpResponse(
+            render_to_string(
+                "skm/unavailable.html",
+                {
+                    "message": message,
+                    "stylesheet": _stylesheet(),
+                    "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
+                },
+            ),
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _stylesheet() -> str:
+    from django.templatetags.static import static
+
+    try:
+        return static("skm/site.css")
+    except ValueError:  # a manifest without the file (collectstatic not run): no styles
+        return ""
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (or its template) that fails because the database is away answers 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_unavailable(exception):
+            return None
+        return unavailable_response(request, exception)

@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # message machinery they do not use (host check and security headers still apply).
     "skm.public.kiosk.KioskApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A view that fails because the database is away answers 503 + Retry-After, not 500
+    # (the kiosk path above and handler500 do the same: skm/config/middleware.py).
+    "skm.config.middleware.DatabaseUnavailableMiddleware",
     "skm.config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",

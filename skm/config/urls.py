@@ -10,6 +10,9 @@ admin.site.site_header = admin.site.site_title = "SKM"
 admin.site.index_title = views.ADMIN_INDEX_TITLE
 admin.site.login = admin_login
 
+# Uncaught errors: 503 + Retry-After when the database is away, Django's 500 otherwise.
+handler500 = "skm.config.views.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),
     path("healthz", views.healthz, name="healthz"),

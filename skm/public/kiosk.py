@@ -13,6 +13,7 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from skm.config.middleware import database_unavailable, unavailable_response
 from skm.surveys.kiosks import (
     KioskSetupRefused,
     KioskUnauthorized,
@@ -377,7 +379,15 @@ class KioskApiMiddleware:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
         translation.activate(settings.LANGUAGE_CODE)
-        response = view(request)
+        try:
+            response = view(request)
+        except (OperationalError, InterfaceError) as error:
+            # The database is away: 503 + Retry-After, the device keeps the submission
+            # queued and sends it again (DatabaseUnavailableMiddleware does this for the
+            # rest of the site, which this path skips).
+            if not database_unavailable(error):
+                raise
+            response = unavailable_response(request, error)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

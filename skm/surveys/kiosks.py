@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -541,19 +541,35 @@ def _fetchone(sql: str, params: list) -> tuple | None:
     Django's connection and is prepared once per connection (Django turns psycopg's
     automatic preparation off): planning the period look-up costs more than running it.
     PgBouncer in transaction mode needs max_prepared_statements > 0 (1.21+) for this.
-    It also skips Django's per-request health check query (one round trip less); a dead
-    connection fails the request with 500 (the device keeps the submission and retries)
-    and Django drops the connection afterwards.
+    It also skips Django's per-request health check query (one round trip less). Instead,
+    when a connection kept from an earlier request turns out dead (the server restarted
+    or dropped it: its prepared statements are gone with it), the statement runs once more
+    on a new connection, which prepares it again. That is safe because every statement
+    here is a read or is idempotent (the response insert is ``ON CONFLICT (client_id) DO
+    NOTHING``: a first attempt that did commit makes the second a replay). A new
+    connection that fails raises OperationalError, which the caller answers with 503 (the
+    device keeps the submission and retries); Django drops it after the request.
     """
     if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+        kept = connection.connection is not None and not connection.in_atomic_block
+        try:
+            return _fetchone_postgresql(sql, params)
+        except (OperationalError, InterfaceError):
+            if not kept or connection.is_usable():
+                raise
+            connection.close()
+            return _fetchone_postgresql(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _fetchone_postgresql(sql: str, params: list) -> tuple | None:
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         return cursor.fetchone()
 
 

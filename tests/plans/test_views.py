@@ -1,11 +1,15 @@
 """The plan pages: who may do what, forms, uploads, downloads."""
 
 import datetime as dt
+import errno
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from skm.audit.models import AuditEvent
 from skm.org.models import Membership
 from skm.plans.models import CatalogueActivity, Evidence, ItemChange, Plan, PlanItem
 from skm.plans.services import evidence_add, item_create, plan_create
@@ -178,6 +182,65 @@ def test_a_refused_upload_says_why_and_stores_nothing(client, manager, unit, pla
     assert response.status_code == 400
     assert "Hanya foto (JPEG, PNG) dan dokumen PDF" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+class _DiskFills:
+    """A file that takes the first ``room`` bytes, then fails like a full disk does."""
+
+    def __init__(self, path, room: int) -> None:
+        self.file = open(path, "wb")  # noqa: SIM115
+        self.room = room
+
+    def write(self, data: bytes) -> int:
+        self.file.write(data[: self.room])
+        self.file.flush()
+        if len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return len(data)
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+
+@pytest.mark.parametrize("name, content", [("foto.jpg", None), ("undangan.pdf", PDF * 40)])
+def test_a_full_storage_says_so_and_leaves_nothing_behind(
+    client, manager, unit, plan, item, data_dir, name, content
+):
+    """The page of the upload, with the disk full half-way through the file (tmpfs for
+    real: tests/faults/test_evidence_storage_full.py)."""
+    client.force_login(manager)
+    before = AuditEvent.objects.count()
+    written = []
+
+    def fills(path, mode="r", *args, **kwargs):
+        written.append(Path(path))
+        return _DiskFills(path, room=100)
+
+    with mock.patch("skm.plans.evidence.open", fills, create=True):
+        response = client.post(
+            f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/dokumentasi/",
+            {"file": SimpleUploadedFile(name, content or jpeg_with_gps()), "caption": "Rapat"},
+        )
+    assert response.status_code == 400
+    assert "penyimpanan penuh" in response.content.decode()
+    assert written and written[0].name.endswith(".part")  # it did start writing
+    assert list((data_dir / "evidence").iterdir()) == []  # and removed what it wrote
+    assert not Evidence.objects.exists()
+    assert not item.changes.filter(action=ItemChange.Action.EVIDENCE_ADDED).exists()
+    assert AuditEvent.objects.count() == before
+    # With room again, the same upload goes through.
+    response = client.post(
+        f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/dokumentasi/",
+        {"file": SimpleUploadedFile(name, content or jpeg_with_gps()), "caption": "Rapat"},
+    )
+    assert response.status_code == 302 and item.evidence.count() == 1
 
 
 def test_evidence_is_served_with_its_real_type_inline_and_nosniff(client, head, unit, plan, photo):
