@@ -128,7 +128,7 @@ def load_responses(province: dict, rng: random.Random) -> int:
     response_t, answer_t = Response._meta.db_table, Answer._meta.db_table
     columns = (
         "id, period_id, unit_id, service_id, channel, submitted_at, gender, age,"
-        " education, occupation, occupation_other, suggestion, created_at"
+        " education, occupation, occupation_other, suggestion, created_at, agency_id"
     )
     first = province["agencies"][0]["periods"][0]
     elements = list(first.questionnaire.elements.order_by("position"))
@@ -171,13 +171,15 @@ def load_responses(province: dict, rng: random.Random) -> int:
                                 "",
                                 "",
                                 when,
+                                unit.agency_id,
                             )
                             pattern = pool[rng.randrange(len(pool))]
                             copy.write_row(values)
-                            patterns.append((next_id, pattern))
+                            patterns.append((next_id, unit.agency_id, pattern))
                             merge_delta(
                                 deltas[rng.randrange(SHARDS)],
                                 response_delta(
+                                    agency_id=unit.agency_id,
                                     period_id=period.pk,
                                     unit_id=unit.pk,
                                     service_id=values[3],
@@ -195,10 +197,12 @@ def load_responses(province: dict, rng: random.Random) -> int:
         for deltas in pending:
             for shard, shard_deltas in enumerate(deltas):
                 counts_add(shard_deltas, shard=shard)
-        with raw.copy(f"COPY {answer_t} (response_id, element_id, value) FROM STDIN") as copy:
-            for response_id, pattern in patterns:
+        with raw.copy(
+            f"COPY {answer_t} (response_id, element_id, value, agency_id) FROM STDIN"
+        ) as copy:
+            for response_id, agency_id, pattern in patterns:
                 for element_id, value in zip(element_ids, pattern, strict=True):
-                    copy.write_row((response_id, element_id, value))
+                    copy.write_row((response_id, element_id, value, agency_id))
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{response_t}', 'id'), %s)", [next_id]
         )

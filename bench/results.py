@@ -149,7 +149,7 @@ def _load(n: int, rng: random.Random) -> dict:
     response_t, answer_t = Response._meta.db_table, Answer._meta.db_table
     columns = (
         "id, period_id, unit_id, service_id, channel, submitted_at, gender, age,"
-        " education, occupation, occupation_other, suggestion, created_at"
+        " education, occupation, occupation_other, suggestion, created_at, agency_id"
     )
     rows = _rows(n, period.pk, unit_ids, service_ids, pool, rng)
 
@@ -157,6 +157,7 @@ def _load(n: int, rng: random.Random) -> dict:
         merge_delta(
             deltas[rng.randrange(SHARDS)],
             response_delta(
+                agency_id=agency.pk,
                 period_id=values[1],
                 unit_id=values[2],
                 service_id=values[3],
@@ -176,26 +177,34 @@ def _load(n: int, rng: random.Random) -> dict:
             patterns = []
             with raw.copy(f"COPY {response_t} ({columns}) FROM STDIN") as copy:
                 for values, pattern in rows:
-                    copy.write_row(values)
+                    copy.write_row((*values, agency.pk))
                     patterns.append(pattern)
                     count(values, pattern)
-            with raw.copy(f"COPY {answer_t} (response_id, element_id, value) FROM STDIN") as copy:
+            with raw.copy(
+                f"COPY {answer_t} (response_id, element_id, value, agency_id) FROM STDIN"
+            ) as copy:
                 for i, pattern in enumerate(patterns):
                     for element_id, value in zip(element_ids, pattern, strict=True):
-                        copy.write_row((1 + i, element_id, value))
+                        copy.write_row((1 + i, element_id, value, agency.pk))
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{response_t}', 'id'), %s)", [n + 1]
             )
         else:
-            insert_r = f"INSERT INTO {response_t} ({columns}) VALUES ({', '.join(['%s'] * 13)})"
+            insert_r = f"INSERT INTO {response_t} ({columns}) VALUES ({', '.join(['%s'] * 14)})"
             insert_a = (
-                f"INSERT INTO {answer_t} (response_id, element_id, value) VALUES (%s, %s, %s)"
+                f"INSERT INTO {answer_t} (response_id, element_id, value, agency_id)"
+                " VALUES (%s, %s, %s, %s)"
             )
             adapt = connection.ops.adapt_datetimefield_value
             batch, answers = [], []
             for values, pattern in rows:
-                batch.append((*values[:5], adapt(values[5]), *values[6:12], adapt(values[12])))
-                answers.extend(zip([values[0]] * len(pattern), element_ids, pattern, strict=True))
+                batch.append(
+                    (*values[:5], adapt(values[5]), *values[6:12], adapt(values[12]), agency.pk)
+                )
+                answers.extend(
+                    (values[0], element_id, value, agency.pk)
+                    for element_id, value in zip(element_ids, pattern, strict=True)
+                )
                 count(values, pattern)
                 if len(batch) >= 20_000:
                     cursor.executemany(insert_r, batch)

@@ -149,13 +149,15 @@ MIDDLEWARE = [_FAST, *(m for m in MIDDLEWARE if m != _FAST)]  # noqa: F405
 
 PGBENCH_SCRIPT = """
 BEGIN;
-INSERT INTO surveys_response (period_id, unit_id, service_id, channel, submitted_at, gender,
-  age, education, occupation, occupation_other, suggestion, kiosk_id, client_id, created_at)
-  VALUES (:period, :unit, NULL, 'kiosk', now(), 'P', 37, 'SMA', 'SWASTA', '',
+INSERT INTO surveys_response (agency_id, period_id, unit_id, service_id, channel, submitted_at,
+  gender, age, education, occupation, occupation_other, suggestion, kiosk_id, client_id,
+  created_at)
+  VALUES (:agency, :period, :unit, NULL, 'kiosk', now(), 'P', 37, 'SMA', 'SWASTA', '',
   'Antrean cukup cepat.', :kiosk, gen_random_uuid(), now()) RETURNING id \\gset
-INSERT INTO surveys_answer (response_id, element_id, value) VALUES
-  (:id, :e1, 4), (:id, :e2, 3), (:id, :e3, 3), (:id, :e4, 4), (:id, :e5, 3),
-  (:id, :e6, 4), (:id, :e7, 4), (:id, :e8, 3), (:id, :e9, 2);
+INSERT INTO surveys_answer (response_id, agency_id, element_id, value) VALUES
+  (:id, :agency, :e1, 4), (:id, :agency, :e2, 3), (:id, :agency, :e3, 3),
+  (:id, :agency, :e4, 4), (:id, :agency, :e5, 3), (:id, :agency, :e6, 4),
+  (:id, :agency, :e7, 4), (:id, :agency, :e8, 3), (:id, :agency, :e9, 2);
 END;
 """
 
@@ -439,8 +441,10 @@ def main(argv: list[str]) -> int:
         )
 
         # PostgreSQL alone: the same rows, same concurrency, same duration.
-        period_id, unit_id, kiosk_id = _psql(
-            "SELECT p.id, p.unit_id, k.id FROM surveys_period p, surveys_kiosk k LIMIT 1", db
+        period_id, unit_id, kiosk_id, agency_id = _psql(
+            "SELECT p.id, p.unit_id, k.id, u.agency_id FROM surveys_period p"
+            " JOIN org_unit u ON u.id = p.unit_id, surveys_kiosk k LIMIT 1",
+            db,
         ).split("|")
         elements = _psql(
             "SELECT string_agg(e.id::text, ',' ORDER BY e.position) FROM"
@@ -451,6 +455,7 @@ def main(argv: list[str]) -> int:
         pg_script = work / "insert.sql"
         pg_script.write_text(PGBENCH_SCRIPT)
         defines = ["-D", f"period={period_id}", "-D", f"unit={unit_id}", "-D", f"kiosk={kiosk_id}"]
+        defines += ["-D", f"agency={agency_id}"]
         for i, element in enumerate(elements, 1):
             defines += ["-D", f"e{i}={element}"]
         bench = subprocess.run(

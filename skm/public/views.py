@@ -97,7 +97,9 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
                 "altered. Your answers are kept below: check them and send the form again."
             )
         else:
-            if Response.all_objects.filter(client_id=instance.id, unit=unit).exists():
+            if Response.all_objects.filter(
+                agency_id=unit.agency_id, client_id=instance.id, unit=unit
+            ).exists():
                 return _see_other(thanks)
 
     invitation = None

@@ -25,6 +25,7 @@ from django.db import OperationalError, connection, transaction
 
 from skm.method import Summary, WeightError, weight_units, weights_for
 from skm.method.profile import age_group
+from skm.org.models import Unit
 from skm.surveys.models import (
     COUNT_COLUMNS,
     MOMENT_COLUMNS,
@@ -39,8 +40,10 @@ from skm.surveys.models import (
 )
 
 SHARDS = 8
-CellKey = tuple[int, int, int, str, int]  # period, unit, service_key, channel, weight_group
-KEY_COLUMNS = ("period_id", "unit_id", "service_key", "channel", "weight_group")
+# agency (the distribution column, docs/scaling.md), period, unit, service_key, channel,
+# weight_group
+CellKey = tuple[int, int, int, int, str, int]
+KEY_COLUMNS = ("agency_id", "period_id", "unit_id", "service_key", "channel", "weight_group")
 _TABLE = CellCount._meta.db_table
 
 
@@ -74,6 +77,7 @@ def period_units(period: Period) -> dict[int, int]:
 
 def response_delta(
     *,
+    agency_id: int,
     period_id: int,
     unit_id: int,
     service_id: int | None,
@@ -111,7 +115,7 @@ def response_delta(
         column = PROFILE_COLUMNS.get((field, value or ""))
         if column is not None:
             delta[column] = 1
-    return (period_id, unit_id, service_id or 0, channel, b), delta
+    return (agency_id, period_id, unit_id, service_id or 0, channel, b), delta
 
 
 def delta_of_response(
@@ -119,6 +123,7 @@ def delta_of_response(
 ) -> tuple[CellKey, dict[str, int]] | None:
     """``response_delta`` for a stored Response (``answers`` as position, score)."""
     return response_delta(
+        agency_id=response.agency_id,
         period_id=response.period_id,
         unit_id=response.unit_id,
         service_id=response.service_id,
@@ -168,9 +173,10 @@ def counts_subtract(deltas: Mapping[CellKey, Mapping[str, int]]) -> None:
     negative, the cell's shards are first folded into shard 0 (under row locks), then the
     delta is applied there."""
     for key, delta in deltas.items():
-        period_id, unit_id, service_key, channel, weight_group = key
+        agency_id, period_id, unit_id, service_key, channel, weight_group = key
         rows = list(
             CellCount.objects.select_for_update().filter(
+                agency_id=agency_id,
                 period_id=period_id,
                 unit_id=unit_id,
                 service_key=service_key,
@@ -186,6 +192,7 @@ def counts_subtract(deltas: Mapping[CellKey, Mapping[str, int]]) -> None:
         CellCount.objects.filter(pk__in=[r.pk for r in rows]).delete()
         if totals["n"] or any(totals.values()):
             CellCount.objects.create(
+                agency_id=agency_id,
                 period_id=period_id,
                 unit_id=unit_id,
                 service_key=service_key,
@@ -559,13 +566,81 @@ def _periods(period_id: int | None) -> list[Period]:
     return list(Period.objects.filter(pk__in=with_data, raw_removed_at__isnull=True).order_by("pk"))
 
 
+# The distribution column (docs/scaling.md): every row of these tables carries the agency
+# of its unit (answers and reviews: of their response). (table, alias, how the unit's
+# agency is reached, what verify calls the rows)
+_AGENCY_CHECKS = (
+    ("surveys_response", "r", "JOIN org_unit u ON u.id = r.unit_id", "u.agency_id", "responses"),
+    (
+        "surveys_answer",
+        "a",
+        "JOIN surveys_response r ON r.id = a.response_id",
+        "r.agency_id",
+        "answers",
+    ),
+    (
+        "surveys_suggestionreview",
+        "v",
+        "JOIN surveys_response r ON r.id = v.response_id",
+        "r.agency_id",
+        "suggestion reviews",
+    ),
+    ("surveys_cellcount", "t", "JOIN org_unit u ON u.id = t.unit_id", "u.agency_id", "counts"),
+)
+
+
+def agency_differences(period_id: int, unit_ids: Sequence[int] | None = None) -> list[Difference]:
+    """Rows whose distribution column is not their unit's agency (a write path that forgot
+    it): per unit, how many, as ``counted`` (``actual`` is 0)."""
+    differences = []
+    for table, alias, join, expected, label in _AGENCY_CHECKS:
+        owner = "r" if alias in ("a", "v") else alias
+        where = [f"{owner}.period_id = %s", f"{alias}.agency_id <> {expected}"]
+        params: list = [period_id]
+        if unit_ids is not None:
+            where.append(f"{owner}.unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
+            params.extend(unit_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {owner}.unit_id, COUNT(*) FROM {table} {alias} {join}"  # noqa: S608
+                f" WHERE {' AND '.join(where)} GROUP BY {owner}.unit_id",
+                params,
+            )
+            for unit_id, wrong in cursor.fetchall():
+                differences.append(
+                    Difference(period_id, unit_id, 0, "", f"agency_id ({label})", wrong, 0)
+                )
+    return differences
+
+
+def agency_repair(period_id: int) -> None:
+    """Set the distribution column from the unit (responses, counts) or the response."""
+    with connection.cursor() as cursor:
+        for table, alias, join, expected, _label in _AGENCY_CHECKS:
+            source = "org_unit u" if expected.startswith("u.") else "surveys_response r"
+            link = join.split(" ON ", 1)[1]
+            owner = "r" if alias in ("a", "v") else alias
+            period_filter = (
+                f"{alias}.period_id = %s"
+                if owner == alias
+                else f"{alias}.response_id IN"  # noqa: S608 (names only)
+                " (SELECT id FROM surveys_response WHERE period_id = %s)"
+            )
+            cursor.execute(
+                f"UPDATE {table} AS {alias} SET agency_id = (SELECT {expected} FROM {source}"  # noqa: S608
+                f" WHERE {link}) WHERE {period_filter}",
+                [period_id],
+            )
+
+
 def verify(
     *, period_id: int | None = None, unit_ids: Sequence[int] | None = None
 ) -> list[Difference]:
-    """Every figure where the maintained counts differ from the raw answers (empty = all
-    good)."""
+    """Every figure where the maintained counts differ from the raw answers, and every
+    row whose distribution column is not its unit's agency (empty = all good)."""
     differences = []
     for period in _periods(period_id):
+        differences.extend(agency_differences(period.pk, unit_ids))
         raw = raw_cells(period, unit_ids)
         stored = stored_cells(period, unit_ids)
         for cell in sorted(set(raw) | set(stored)):
@@ -584,9 +659,14 @@ def rebuild(*, period_id: int | None = None) -> int:
     cells = 0
     with transaction.atomic():
         for period in _periods(period_id):
+            agency_repair(period.pk)
             CellCount.objects.filter(period=period).delete()
             deltas: dict[CellKey, dict[str, int]] = {}
-            for (p, u, s, c), figures in raw_cells(period).items():
+            raw = raw_cells(period)
+            agencies = dict(
+                Unit.objects.filter(pk__in={cell[1] for cell in raw}).values_list("id", "agency_id")
+            )
+            for (p, u, s, c), figures in raw.items():
                 groups = sorted(
                     {int(f.split("@")[1]) for f in figures if "@" in f}, key=lambda b: -b
                 )
@@ -598,6 +678,6 @@ def rebuild(*, period_id: int | None = None) -> int:
                     if i == 0:  # score and profile counts go with the first group's row
                         for column in (*SCORE_COLUMNS, *PROFILE_COLUMNS.values()):
                             delta[column] = figures.get(column, 0)
-                    deltas[(p, u, s, c, b)] = delta
+                    deltas[(agencies[u], p, u, s, c, b)] = delta
             counts_add(deltas)
     return cells

@@ -147,6 +147,7 @@ def _store(
         )
         responses.append(
             Response(
+                agency_id=unit.agency_id,
                 period=period,
                 unit=unit,
                 service=rng.choice(services) if services else None,
@@ -162,7 +163,7 @@ def _store(
     )
     Answer.objects.bulk_create(
         (
-            Answer(response_id=r.pk, element_id=elements[i].pk, value=v)
+            Answer(response_id=r.pk, agency_id=r.agency_id, element_id=elements[i].pk, value=v)
             for r, vector in zip(created, vectors, strict=True)
             for i, v in enumerate(vector)
             if v

@@ -219,7 +219,9 @@ def response_create_invited(
     A replay of the same form instance (same ``client_id``) returns the stored response
     without touching the invitation, also when it raced with the first submission.
     """
-    existing = Response.all_objects.filter(client_id=client_id, unit=unit).first()
+    existing = Response.all_objects.filter(
+        agency_id=unit.agency_id, client_id=client_id, unit=unit
+    ).first()
     if existing is not None:
         return existing
     invitation = invitation_check(unit=unit, token=token, service=service)
@@ -236,7 +238,9 @@ def response_create_invited(
     except InvitationUsed:
         # The other copy of this very submission won the race: that is a replay, not a
         # second use.
-        existing = Response.all_objects.filter(client_id=client_id, unit=unit).first()
+        existing = Response.all_objects.filter(
+            agency_id=unit.agency_id, client_id=client_id, unit=unit
+        ).first()
         if existing is not None:
             return existing
         raise

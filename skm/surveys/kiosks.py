@@ -347,6 +347,7 @@ class _Auth:
     questionnaire_id: int | None
     period_start: dt.date | None
     custom_weights: bool = False
+    agency_id: int = 0
 
 
 _lock = threading.Lock()
@@ -411,6 +412,7 @@ def _count_key(
         with _lock:
             _POSITIONS.update(found)
     item = response_delta(
+        agency_id=auth.agency_id,
         period_id=auth.period_id,
         unit_id=auth.unit_id,
         service_id=service_id,
@@ -430,7 +432,7 @@ def _count_key(
 _TALLY_SQL = (
     f" t AS (INSERT INTO {CellCount._meta.db_table}"  # noqa: S608 (table names only)
     f" ({', '.join(KEY_COLUMNS)}, shard, {', '.join(COUNT_COLUMNS)})"
-    " SELECT %s::bigint, %s::bigint, %s::bigint, %s, %s::integer, %s::smallint, "
+    " SELECT %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s, %s::integer, %s::smallint, "
     + ", ".join(["%s::bigint"] * len(COUNT_COLUMNS))
     + " FROM r"
     + UPSERT_SQL[UPSERT_SQL.index(" ON CONFLICT") :]
@@ -510,7 +512,7 @@ def _auth_sql(postgresql: bool) -> str:
         "SELECT k.id, k.unit_id, u.path, k.service_id,"  # noqa: S608 (table names only)
         " k.revoked_at IS NOT NULL,"
         " (k.last_contact_at IS NULL OR k.last_contact_at < %s),"
-        " p.id, p.questionnaire_id, p.start_date, p.weighting = %s"
+        " p.id, p.questionnaire_id, p.start_date, p.weighting = %s, u.agency_id"
         f" FROM {_K} k JOIN {_U} u ON u.id = k.unit_id"
         f" LEFT JOIN {_P} p ON p.id = ({_period_sql(postgresql)})"
         " WHERE k.token_hash = %s"
@@ -545,8 +547,8 @@ def _fetchone(sql: str, params: list) -> tuple | None:
     when a connection kept from an earlier request turns out dead (the server restarted
     or dropped it: its prepared statements are gone with it), the statement runs once more
     on a new connection, which prepares it again. That is safe because every statement
-    here is a read or is idempotent (the response insert is ``ON CONFLICT (client_id) DO
-    NOTHING``: a first attempt that did commit makes the second a replay). A new
+    here is a read or is idempotent (the response insert is ``ON CONFLICT (agency_id,
+    client_id) DO NOTHING``: a first attempt that did commit makes the second a replay). A new
     connection that fails raises OperationalError, which the caller answers with 503 (the
     device keeps the submission and retries); Django drops it after the request.
     """
@@ -598,6 +600,7 @@ def _authenticate(secret_hash: str, day: dt.date, now: dt.datetime) -> _Auth | N
         questionnaire_id=row[7],
         period_start=_as_date(row[8]),
         custom_weights=bool(row[9]),
+        agency_id=row[10],
     )
 
 
@@ -845,7 +848,7 @@ def _submit(auth: _Auth, clean: _Clean, secret_hash: str, now: dt.datetime) -> S
     else:
         created = _write_portable(values, pairs, contact, count_key)
     if not created:
-        _check_replay_origin(clean.client_id, auth.unit_id)
+        _check_replay_origin(clean.client_id, auth)
     else:
         _freeze_elements(auth.questionnaire_id)
     return Submitted(client_id=str(clean.client_id), created=created)
@@ -882,9 +885,9 @@ def _known_sql(answers: int, postgresql: bool = True) -> str:
         f" AND ({_period_sql(postgresql)}) = %s"
         f" AND (SELECT weighting = %s FROM {_P} WHERE id = %s) = %s::boolean),"
         f" r AS (INSERT INTO {_R} ({_RESPONSE_COLUMNS}) SELECT {_RESPONSE_CASTS} FROM k"
-        " ON CONFLICT (client_id) DO NOTHING RETURNING id),"
-        f" a AS (INSERT INTO {_A} (response_id, element_id, value)"
-        f" SELECT r.id, v.e, v.v FROM r CROSS JOIN (VALUES {answer_rows}) AS v(e, v)),"
+        " ON CONFLICT (agency_id, client_id) DO NOTHING RETURNING id, agency_id),"
+        f" a AS (INSERT INTO {_A} (response_id, agency_id, element_id, value)"
+        f" SELECT r.id, r.agency_id, v.e, v.v FROM r CROSS JOIN (VALUES {answer_rows}) AS v(e, v)),"
         f"{_TALLY_SQL},"
         f" c AS (UPDATE {_K} SET last_contact_at = %s::timestamptz,"
         " last_queue_length = COALESCE(%s::integer, last_queue_length)"
@@ -930,7 +933,7 @@ def _submit_known(
             _KNOWN.pop(secret_hash, None)
         return None
     if response_id is None:
-        _check_replay_origin(clean.client_id, auth.unit_id)
+        _check_replay_origin(clean.client_id, auth)
     else:
         _freeze_elements(auth.questionnaire_id)
     return Submitted(client_id=str(clean.client_id), created=response_id is not None)
@@ -959,6 +962,7 @@ def _response_values(
     auth: _Auth, clean: _Clean, service_id: int | None, submitted_at: dt.datetime, now: dt.datetime
 ) -> list:
     return [
+        auth.agency_id,
         auth.period_id,
         auth.unit_id,
         service_id,
@@ -978,12 +982,14 @@ def _response_values(
 
 _CLIENT_ID_FIELD = Response._meta.get_field("client_id")
 _RESPONSE_COLUMNS = (
-    "period_id, unit_id, service_id, channel, submitted_at, gender, age, education,"
+    "agency_id, period_id, unit_id, service_id, channel, submitted_at, gender, age, education,"
     " occupation, occupation_other, suggestion, kiosk_id, client_id, created_at"
 )
-_RESPONSE_PLACEHOLDERS = ", ".join(["%s"] * 14)
+_RESPONSE_PLACEHOLDERS = ", ".join(["%s"] * 15)
+_CLIENT_ID_AT = 13  # position of client_id in _RESPONSE_COLUMNS
 _RESPONSE_CASTS = (
-    "%s::bigint, %s::bigint, %s::bigint, %s, %s::timestamptz, %s, %s::smallint, %s, %s,"
+    "%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s, %s::timestamptz, %s, %s::smallint,"
+    " %s, %s,"
     " %s, %s, %s::bigint, %s::uuid, %s::timestamptz"
 )
 
@@ -1004,13 +1010,14 @@ def _write_postgresql(
     # One statement, so one round trip and atomic without BEGIN/COMMIT: the response row,
     # its answers and its answer-pattern count (none when the client id is already stored)
     # and, now and then, the kiosk's last contact. A replay conflicts on the unique
-    # client_id and writes nothing.
+    # (agency_id, client_id) and writes nothing.
     answer_rows = ", ".join(["(%s::bigint, %s::smallint)"] * len(pairs))
     parts = [
         f"WITH r AS (INSERT INTO {_R} ({_RESPONSE_COLUMNS})"  # noqa: S608 (table names only)
-        f" VALUES ({_RESPONSE_PLACEHOLDERS}) ON CONFLICT (client_id) DO NOTHING RETURNING id),"
-        f" a AS (INSERT INTO {_A} (response_id, element_id, value)"
-        f" SELECT r.id, v.e, v.v FROM r CROSS JOIN (VALUES {answer_rows}) AS v(e, v)),"
+        f" VALUES ({_RESPONSE_PLACEHOLDERS})"
+        " ON CONFLICT (agency_id, client_id) DO NOTHING RETURNING id, agency_id),"
+        f" a AS (INSERT INTO {_A} (response_id, agency_id, element_id, value)"
+        f" SELECT r.id, r.agency_id, v.e, v.v FROM r CROSS JOIN (VALUES {answer_rows}) AS v(e, v)),"
         f"{_TALLY_SQL}"
     ]
     params = [*values, *(x for pair in pairs for x in pair), *count_key]
@@ -1039,22 +1046,27 @@ def _write_portable(
                     cursor.execute(insert, values)
                     response_id = cursor.lastrowid
         except IntegrityError:
-            if Response.all_objects.filter(client_id=values[12]).exists():
+            if Response.all_objects.filter(
+                agency_id=values[0], client_id=values[_CLIENT_ID_AT]
+            ).exists():
                 return False
             raise
-        answer_rows = ", ".join(["(%s, %s, %s)"] * len(pairs))
+        answer_rows = ", ".join(["(%s, %s, %s, %s)"] * len(pairs))
         cursor.execute(
-            f"INSERT INTO {_A} (response_id, element_id, value) VALUES {answer_rows}",  # noqa: S608
-            [x for e, v in pairs for x in (response_id, e, v)],
+            f"INSERT INTO {_A} (response_id, agency_id, element_id, value)"  # noqa: S608
+            f" VALUES {answer_rows}",
+            [x for e, v in pairs for x in (response_id, values[0], e, v)],
         )
-        key, values = count_key[:5], count_key[6:]
+        key, values = count_key[:6], count_key[7:]
         counts_add({tuple(key): dict(zip(COUNT_COLUMNS, values, strict=True))})
     return True
 
 
-def _check_replay_origin(client_id: uuid.UUID, unit_id: int) -> None:
+def _check_replay_origin(client_id: uuid.UUID, auth: _Auth) -> None:
     stored = (
-        Response.all_objects.filter(client_id=client_id).values_list("unit_id", flat=True).first()
+        Response.all_objects.filter(agency_id=auth.agency_id, client_id=client_id)
+        .values_list("unit_id", flat=True)
+        .first()
     )
-    if stored is not None and stored != unit_id:
+    if stored is not None and stored != auth.unit_id:
         raise SubmissionInvalid({"client_id": [_("This submission id is already used.")]})

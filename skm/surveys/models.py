@@ -239,6 +239,18 @@ class Response(models.Model):
         PAPER = "paper", _("Paper")
         IMPORT = "import", _("Imported file")
 
+    # The distribution column (docs/scaling.md): the agency of the unit, on every row of
+    # the tables that grow with the respondents, so that a distributed PostgreSQL (Citus)
+    # can keep an agency's responses, answers, reviews and counts together on one node.
+    # Filled on every write; never changes (a unit does not change agency).
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("agency"),
+    )
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="responses", verbose_name=_("period")
     )
@@ -279,7 +291,8 @@ class Response(models.Model):
     )
     # Idempotency: the id of the form instance (public form) or the one generated on the
     # kiosk device; a replay with the same id finds the stored response instead of a copy.
-    client_id = models.UUIDField(_("client id"), null=True, blank=True, unique=True)
+    # Unique within the agency (the distribution column must be part of a unique key).
+    client_id = models.UUIDField(_("client id"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # A deleted response stays as a record (who, when, why); it counts nowhere.
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
@@ -310,10 +323,18 @@ class Response(models.Model):
                 condition=Q(age__isnull=True) | (Q(age__gte=10) & Q(age__lte=120)),
                 name="response_age_plausible",
             ),
+            models.UniqueConstraint(
+                fields=["agency", "client_id"], name="response_client_id_unique_in_agency"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.submitted_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.unit_id is not None:
+            self.agency_id = Unit.objects.values_list("agency_id", flat=True).get(pk=self.unit_id)
+        super().save(*args, **kwargs)
 
 
 class Answer(models.Model):
@@ -321,6 +342,15 @@ class Answer(models.Model):
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    # The response's agency: the distribution column (see Response.agency).
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("agency"),
     )
     element = models.ForeignKey(
         QuestionnaireElement,
@@ -342,6 +372,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element.code}={self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.response_id is not None:
+            self.agency_id = self.response.agency_id
+        super().save(*args, **kwargs)
 
 
 class Kiosk(TimeStampedModel):
@@ -581,6 +616,10 @@ class CellCount(models.Model):
     submissions to one unit do not queue on a single row lock; readers sum over shards.
     """
 
+    # The unit's agency: the distribution column (see Response.agency), first in the key.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("agency")
+    )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
     service_key = models.BigIntegerField(_("service id or 0"), default=0)
@@ -596,7 +635,15 @@ class CellCount(models.Model):
         verbose_name_plural = _("cell counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "unit", "service_key", "channel", "weight_group", "shard"],
+                fields=[
+                    "agency",
+                    "period",
+                    "unit",
+                    "service_key",
+                    "channel",
+                    "weight_group",
+                    "shard",
+                ],
                 name="cellcount_key",
             ),
             models.CheckConstraint(condition=Q(n__gte=0), name="cellcount_not_negative"),
@@ -626,6 +673,15 @@ class SuggestionReview(TimeStampedModel):
     response = models.OneToOneField(
         Response, on_delete=models.CASCADE, related_name="review", verbose_name=_("response")
     )
+    # The response's agency: the distribution column (see Response.agency).
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        verbose_name=_("agency"),
+    )
     suggested_element = models.CharField(_("suggested element"), max_length=8, blank=True)
     element = models.CharField(_("element"), max_length=8, blank=True)
     status = models.CharField(
@@ -645,3 +701,8 @@ class SuggestionReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.response_id} {self.element or '-'} {self.status}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.response_id is not None:
+            self.agency_id = self.response.agency_id
+        super().save(*args, **kwargs)

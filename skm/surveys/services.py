@@ -151,7 +151,9 @@ def response_create(
     after a lost reply) returns the response already stored and writes nothing.
     """
     if client_id is not None:
-        existing = Response.all_objects.filter(client_id=client_id).first()
+        existing = Response.all_objects.filter(
+            agency_id=unit.agency_id, client_id=client_id
+        ).first()
         if existing is not None:
             _check_same_origin(existing, unit)
             return existing
@@ -175,7 +177,11 @@ def response_create(
             )
     except IntegrityError:
         # Two copies of the same submission raced; the other one won.
-        existing = Response.all_objects.filter(client_id=client_id).first() if client_id else None
+        existing = (
+            Response.all_objects.filter(agency_id=unit.agency_id, client_id=client_id).first()
+            if client_id
+            else None
+        )
         if existing is None:
             raise
         _check_same_origin(existing, unit)
@@ -217,6 +223,7 @@ def _response_create(
         if value not in (1, 2, 3, 4):
             raise ValidationError(_("The answer to %(code)s must be 1 to 4.") % {"code": code})
     response = Response(
+        agency_id=unit.agency_id,
         period=period,
         unit=unit,
         service=service,
@@ -234,7 +241,7 @@ def _response_create(
     response.full_clean(validate_unique=False)
     response.save()
     Answer.objects.bulk_create(
-        Answer(response=response, element=by_code[code], value=value)
+        Answer(response=response, agency_id=unit.agency_id, element=by_code[code], value=value)
         for code, value in given.items()
     )
     deltas: dict = {}
@@ -389,6 +396,7 @@ def responses_import(
                         )
                         continue
                 response = Response(
+                    agency_id=unit.agency_id,
                     period=period,
                     unit=unit,
                     service=row_service,
@@ -449,7 +457,12 @@ def _flush(
     )
     Answer.objects.bulk_create(
         (
-            Answer(response_id=response.pk, element_id=rows[i].pk, value=value)
+            Answer(
+                response_id=response.pk,
+                agency_id=response.agency_id,
+                element_id=rows[i].pk,
+                value=value,
+            )
             for response, (_r, answers) in zip(created, pending, strict=True)
             for i, value in enumerate(answers)
             if value is not None

@@ -137,7 +137,11 @@ def suggestion_review_set(
         review = SuggestionReview.objects.select_for_update().filter(response=response).first()
         if review is None:
             proposed, _scores = suggest_element(response.suggestion, codes)
-            review = SuggestionReview(response=response, suggested_element=proposed or "")
+            review = SuggestionReview(
+                response=response,
+                agency_id=response.agency_id,
+                suggested_element=proposed or "",
+            )
         review.element = element
         review.status = status
         review.updated_by = user
@@ -150,13 +154,18 @@ def suggestion_reviews_backfill(*, unit: Unit, period: Period) -> int:
     with the lexicon's proposal. Idempotent; returns how many were created."""
     codes = _period_element_codes(period)
     with transaction.atomic():
-        missing = _base(unit, period).filter(review__isnull=True).values_list("pk", "suggestion")
+        missing = (
+            _base(unit, period)
+            .filter(review__isnull=True)
+            .values_list("pk", "agency_id", "suggestion")
+        )
         reviews = [
             SuggestionReview(
                 response_id=pk,
+                agency_id=agency_id,
                 suggested_element=suggest_element(text, codes)[0] or "",
             )
-            for pk, text in missing
+            for pk, agency_id, text in missing
         ]
         # ignore_conflicts: a concurrent backfill of an overlapping unit may get there first.
         SuggestionReview.objects.bulk_create(reviews, batch_size=500, ignore_conflicts=True)
