@@ -9,9 +9,10 @@
 -- audit) and becomes a reference table, copied to every node, so that joins with the
 -- distributed tables stay local.
 
--- Reference tables: the ones the distributed tables point at first.
+-- Reference tables: the ones the distributed tables point at first, each after the
+-- tables it points at (the array is converted in order).
 SELECT create_reference_table(t) FROM unnest(ARRAY[
-  'auth_user', 'auth_group', 'auth_permission', 'django_content_type',
+  'auth_user', 'auth_group', 'django_content_type', 'auth_permission',
   'org_agency', 'org_unit', 'org_service',
   'surveys_questionnaire', 'surveys_questionnaireelement', 'surveys_period',
   'surveys_importbatch', 'surveys_kiosk'
