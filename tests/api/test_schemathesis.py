@@ -14,7 +14,9 @@ import os
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -41,7 +43,17 @@ def api_schema(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     summary = demo_load()
     demo_plans(summary.agency)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # Requests go straight to the WSGI application, not through Django's test client, so
+    # keep Django from closing the connection at the end of each request as it would in
+    # production (on PostgreSQL that would end the test's transaction); the test client
+    # does the same.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _snapshot():
