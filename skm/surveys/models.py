@@ -223,6 +223,29 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
+def distribution_column(*, on_delete=models.PROTECT, editable: bool = False) -> models.ForeignKey:
+    """``agency``: the distribution column of the tables that grow with the respondents
+    (docs/scaling.md), the agency of the row's unit. No index of its own: it leads the
+    keys that need it."""
+    return models.ForeignKey(
+        Agency,
+        on_delete=on_delete,
+        related_name="+",
+        db_index=False,
+        editable=editable,
+        verbose_name=_("agency"),
+    )
+
+
+class AgencyOfItsResponse:
+    """Rows of a response (answers, reviews) take the response's agency when saved."""
+
+    def save(self, *args, **kwargs) -> None:
+        if self.agency_id is None and self.response_id is not None:
+            self.agency_id = self.response.agency_id
+        super().save(*args, **kwargs)
+
+
 class ActiveResponses(models.Manager):
     """Responses that were not deleted (``Response.all_objects`` has every one)."""
 
@@ -243,14 +266,7 @@ class Response(models.Model):
     # the tables that grow with the respondents, so that a distributed PostgreSQL (Citus)
     # can keep an agency's responses, answers, reviews and counts together on one node.
     # Filled on every write; never changes (a unit does not change agency).
-    agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        verbose_name=_("agency"),
-    )
+    agency = distribution_column()
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="responses", verbose_name=_("period")
     )
@@ -337,21 +353,14 @@ class Response(models.Model):
         super().save(*args, **kwargs)
 
 
-class Answer(models.Model):
+class Answer(AgencyOfItsResponse, models.Model):
     """A score 1..4 given to one element; at most one per element per response."""
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
     # The response's agency: the distribution column (see Response.agency).
-    agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        verbose_name=_("agency"),
-    )
+    agency = distribution_column()
     element = models.ForeignKey(
         QuestionnaireElement,
         on_delete=models.PROTECT,
@@ -372,11 +381,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element.code}={self.value}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.agency_id is None and self.response_id is not None:
-            self.agency_id = self.response.agency_id
-        super().save(*args, **kwargs)
 
 
 class Kiosk(TimeStampedModel):
@@ -617,9 +621,7 @@ class CellCount(models.Model):
     """
 
     # The unit's agency: the distribution column (see Response.agency), first in the key.
-    agency = models.ForeignKey(
-        Agency, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("agency")
-    )
+    agency = distribution_column(on_delete=models.CASCADE, editable=True)
     period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
     service_key = models.BigIntegerField(_("service id or 0"), default=0)
@@ -658,7 +660,7 @@ for _column in (*SCORE_COLUMNS, *PROFILE_COLUMNS.values()):
     CellCount.add_to_class(_column, models.IntegerField(default=0))
 
 
-class SuggestionReview(TimeStampedModel):
+class SuggestionReview(AgencyOfItsResponse, TimeStampedModel):
     """Staff triage of a response's suggestion: which element it concerns, and its status.
 
     ``suggested_element`` is what the keyword lexicon proposed; ``element`` is what staff
@@ -674,14 +676,7 @@ class SuggestionReview(TimeStampedModel):
         Response, on_delete=models.CASCADE, related_name="review", verbose_name=_("response")
     )
     # The response's agency: the distribution column (see Response.agency).
-    agency = models.ForeignKey(
-        Agency,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        editable=False,
-        verbose_name=_("agency"),
-    )
+    agency = distribution_column()
     suggested_element = models.CharField(_("suggested element"), max_length=8, blank=True)
     element = models.CharField(_("element"), max_length=8, blank=True)
     status = models.CharField(
@@ -701,8 +696,3 @@ class SuggestionReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.response_id} {self.element or '-'} {self.status}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.agency_id is None and self.response_id is not None:
-            self.agency_id = self.response.agency_id
-        super().save(*args, **kwargs)
