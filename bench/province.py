@@ -34,7 +34,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -215,22 +214,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args(argv)
-    db = f"skm_bench_province_{os.getpid()}"
-    pg = results_bench.PG
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://{pg['user']}@{pg['host']}:{pg['port']}/{db}",
-            "SKM_DATA_DIR": tempfile.mkdtemp(prefix="skm-bench-province-"),
-            "DJANGO_SETTINGS_MODULE": "skm.config.settings",
-        }
-    )
-    results_bench._psql(f'CREATE DATABASE "{db}"')
-    try:
-        import django
-
-        django.setup()
+    with results_bench.scratch_postgres("province", keep=args.keep_db):
         from django.contrib.auth import get_user_model
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
 
@@ -246,7 +231,6 @@ def main(argv: list[str]) -> int:
             questionnaire_elements,
         )
 
-        call_command("migrate", verbosity=0, interactive=False)
         rng = random.Random(20261128)
         started = time.perf_counter()
         province = build_province(rng, args.scale)
@@ -368,12 +352,6 @@ def main(argv: list[str]) -> int:
         data["province"] = details
         RESULTS.write_text(json.dumps(data, indent=2) + "\n")
         return 0 if not differences else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep_db:
-            results_bench._psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -43,22 +42,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     n = 10_000 if args.quick else args.responses
     runs = 1 if args.quick else args.runs
-    db = f"skm_bench_reports_{os.getpid()}"
-    pg = results_bench.PG
-    os.environ.update(
-        {
-            "DATABASE_URL": f"postgres://{pg['user']}@{pg['host']}:{pg['port']}/{db}",
-            "SKM_DATA_DIR": tempfile.mkdtemp(prefix="skm-bench-reports-"),
-            "DJANGO_SETTINGS_MODULE": "skm.config.settings",
-        }
-    )
-    results_bench._psql(f'CREATE DATABASE "{db}"')
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
+    with results_bench.scratch_postgres("reports", keep=False):
         from skm.plans.demo import SEED_ITEMS, _illustration
         from skm.plans.services import (
             evidence_add,
@@ -70,7 +54,6 @@ def main(argv: list[str]) -> int:
         from skm.reports.documents import build
         from skm.surveys.counts import compact
 
-        call_command("migrate", verbosity=0, interactive=False)
         loaded = results_bench._load(n, random.Random(20261128))
         compact()
         root, period = loaded["root"], loaded["period"]
@@ -155,11 +138,6 @@ def main(argv: list[str]) -> int:
         if missed:
             print(f"target missed: {', '.join(missed)} (DOCX < 3 s, PDF < 5 s)", file=sys.stderr)
         return 1 if missed else 0
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        results_bench._psql(f'DROP DATABASE IF EXISTS "{db}"')
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,35 @@ def _psql(sql: str, database: str = "postgres") -> str:
         check=True,
     )
     return out.stdout.strip()
+
+
+@contextmanager
+def scratch_postgres(name: str, *, keep: bool = False) -> Iterator[str]:
+    """A fresh PostgreSQL database and data folder for one benchmark run: Django set up
+    on it and migrated inside the block; the database dropped afterwards unless ``keep``."""
+    db = f"skm_bench_{name}_{os.getpid()}"
+    os.environ.update(
+        {
+            "DATABASE_URL": f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db}",
+            "SKM_DATA_DIR": tempfile.mkdtemp(prefix=f"skm-bench-{name}-"),
+            "DJANGO_SETTINGS_MODULE": "skm.config.settings",
+        }
+    )
+    _psql(f'CREATE DATABASE "{db}"')
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        yield db
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep:
+            _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
 
 def _median_ms(fn, runs: int) -> float:
