@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
 from skm.org.models import Membership
-from skm.org.services import service_create, unit_create
+from skm.org.services import role_invitation_create, service_create, unit_create
 from skm.plans.services import evidence_add, item_create, plan_create, strategy_create
 from skm.reports.models import ReportJob
 from skm.surveys.kiosks import kiosk_create
@@ -36,6 +36,8 @@ PUBLIC = {
     "staf/keluar/": "logging out",
     "staf/lupa-sandi/": "asking for a password reset e-mail",
     "staf/sandi/": "setting a password with a one-time token",
+    "staf/undangan/<str:token>/": "a role invitation: the one-time link is the credential "
+    "(tests/dashboard/test_account_takeover.py)",
     "api/v1/openapi.json": "the API description",
     "api/v1/docs": "the API documentation",
     "api/v1/": "the API root",
@@ -56,6 +58,7 @@ STAFF_GLOBAL = {
     "staf/akun/",
     "staf/akun/peran/<int:membership_id>/hapus/",
     "staf/akun/<int:user_id>/aktif/",
+    "staf/akun/undangan/<int:invitation_id>/tarik/",
     "staf/akun/dua-faktor/",
 }
 # API endpoints that are never public: anonymous and other units get 404.
@@ -152,6 +155,8 @@ def world(db, settings, tmp_path):
         "response_id": Response.objects.filter(unit=unit).first().pk,
         "membership_id": 0,
         "user_id": 0,
+        "invitation_id": role_invitation_create(unit=unit, role="operator")[0].pk,
+        "token": "x",
     }
     return {
         "unit": unit,

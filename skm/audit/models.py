@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from skm.org.models import Unit
+from skm.org.models import Agency, Unit
 
 
 class AuditEvent(models.Model):
@@ -65,3 +65,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action} {self.model}"
+
+
+class AuditScope(models.Model):
+    """A unit (or, for an agency-wide role, an agency) whose administrators may read an event.
+
+    An event about an account (disabled, enabled, changed, a role given or removed) belongs
+    to every unit where that account holds a role when it is recorded, so that each of
+    those units' and agencies' administrators see it in the trail.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="scopes")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("audit scope")
+        verbose_name_plural = _("audit scopes")
+        indexes = [
+            models.Index(fields=["unit"], name="audit_scope_unit"),
+            models.Index(fields=["agency"], name="audit_scope_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: unit {self.unit_id or '-'}, agency {self.agency_id or '-'}"

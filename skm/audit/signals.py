@@ -87,6 +87,23 @@ def _unit_of(instance) -> Any:
     return None
 
 
+def _scopes_of(instance) -> list[tuple[int | None, int | None]]:
+    """(unit id, agency id) pairs whose administrators may read an event about an account:
+    the units of every role the account holds (for an agency-wide role, the agency)."""
+    from django.contrib.auth import get_user_model
+
+    from skm.org.models import Membership, RoleInvitation
+
+    if isinstance(instance, get_user_model()):
+        if instance.pk is None:
+            return []
+        pairs = Membership.objects.filter(user_id=instance.pk).values_list("unit_id", "agency_id")
+        return sorted(set(pairs), key=str)
+    if isinstance(instance, Membership | RoleInvitation):
+        return [(instance.unit_id, instance.agency_id)]
+    return []
+
+
 def _value(field: models.Field, instance) -> Any:
     if field.name in SECRET:
         # Compared between before and after, never stored: see _hide.
@@ -130,8 +147,9 @@ def record(
     object_id: str = "",
     object_repr: str = "",
     unit=None,
+    scopes: list[tuple[int | None, int | None]] | None = None,
 ) -> None:
-    from skm.audit.models import AuditEvent
+    from skm.audit.models import AuditEvent, AuditScope
 
     actor = _actor.get()
     who = user if user is not None else (actor.user if actor else None)
@@ -140,7 +158,9 @@ def record(
         object_id = object_id or str(instance.pk)
         object_repr = object_repr or str(instance)[:200]
         unit = unit if unit is not None else _unit_of(instance)
-    AuditEvent.objects.create(
+        if scopes is None:
+            scopes = _scopes_of(instance)
+    event = AuditEvent.objects.create(
         user=who if who is not None and getattr(who, "pk", None) else None,
         username=getattr(who, "username", "") or "",
         address=actor.address if actor else "",
@@ -153,6 +173,10 @@ def record(
         changes=_hide(dict(changes or {})),
         note=note or ("" if actor else "system"),
     )
+    if scopes:
+        AuditScope.objects.bulk_create(
+            AuditScope(event=event, unit_id=u, agency_id=a) for u, a in scopes
+        )
 
 
 def _pre_save(sender, instance, **kwargs) -> None:
@@ -190,6 +214,7 @@ def tracked_models() -> list[type[models.Model]]:
         "org.Unit",
         "org.Service",
         "org.Membership",
+        "org.RoleInvitation",
         "surveys.Period",
         "surveys.Questionnaire",
         "surveys.QuestionnaireElement",

@@ -1,7 +1,9 @@
-"""The audit trail page /staf/audit/ (agency administrators; read-only).
+"""The audit trail page /staf/audit/ (unit and agency administrators; read-only).
 
-An agency administrator sees the events of the units of their agency; a superuser sees
-every event, also those that belong to no unit (accounts, logins). Nothing here changes
+An administrator sees the events of the units in their care, and the events about accounts
+that hold a role there (AuditScope: an account's event belongs to the units of all its
+roles; a role on a whole agency to its agency administrators); a superuser sees every
+event, also those that belong to no unit (logins). Nothing here changes
 the trail: there is no form that writes it.
 """
 
@@ -10,13 +12,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from skm.audit.models import AuditEvent
-from skm.org.access import Role, units_for_user
+from skm.audit.models import AuditEvent, AuditScope
+from skm.org.access import MANAGE_ROLES, units_for_user
+from skm.org.models import Membership
 
 PER_PAGE = 100
 
@@ -44,10 +48,17 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     if user.is_superuser:
         events = AuditEvent.objects.all()
     else:
-        units = units_for_user(user, {Role.AGENCY_ADMIN})
+        units = units_for_user(user, MANAGE_ROLES)
         if not units.exists():
             raise Http404
-        events = AuditEvent.objects.filter(unit_id__in=list(units.values_list("pk", flat=True)))
+        unit_ids = units.values("pk")
+        whole_agencies = Membership.objects.filter(
+            user=user, role__in=list(MANAGE_ROLES), unit=None
+        ).values("agency_id")
+        scoped = AuditScope.objects.filter(
+            Q(unit_id__in=unit_ids) | Q(unit_id=None, agency_id__in=whole_agencies)
+        ).values("event_id")
+        events = AuditEvent.objects.filter(Q(unit_id__in=unit_ids) | Q(pk__in=scoped))
     form = AuditFilter(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data

@@ -22,6 +22,12 @@ urlpatterns = [
     ),
     path("akun/<int:user_id>/aktif/", accounts.account_active, name="account_active"),
     path(
+        "akun/undangan/<int:invitation_id>/tarik/",
+        accounts.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("undangan/<str:token>/", accounts.invitation, name="invitation"),
+    path(
         "lupa-sandi/",
         auth_views.PasswordResetView.as_view(
             template_name="dashboard/password/reset_form.html",

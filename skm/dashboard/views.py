@@ -10,7 +10,6 @@ from skm.dashboard.twofactor import has_two_factor
 from skm.org.access import (
     ENTRY_ROLES,
     MANAGE_ROLES,
-    Role,
     unit_for_user,
     units_for_user,
     user_can,
@@ -30,8 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "units": units,
             "can_manage_accounts": is_admin,
             "suggest_two_factor": is_admin and not has_two_factor(request.user),
-            "can_read_audit": request.user.is_superuser
-            or units_for_user(request.user, {Role.AGENCY_ADMIN}).exists(),
+            "can_read_audit": request.user.is_superuser or is_admin,
         },
     )
 

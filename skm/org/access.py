@@ -54,3 +54,38 @@ def unit_for_user(
 
 def user_can(user: AbstractBaseUser | AnonymousUser, unit: Unit, roles: Iterable[str]) -> bool:
     return units_for_user(user, roles).filter(pk=unit.pk).exists()
+
+
+def account_in_reach(user: AbstractBaseUser | AnonymousUser, person: AbstractBaseUser) -> bool:
+    """Whether ``user`` may disable, re-enable or otherwise change ``person``'s account.
+
+    Decided by *all* of the person's roles: every one must lie inside the units the user
+    administers (a role on the whole agency only for someone who administers the whole
+    agency), and an agency administrator role only for agency administrators. An account
+    without any role, a superuser and one's own account are out of reach (superusers
+    excepted for the first).
+    """
+    if not user.is_authenticated or not user.is_active or person.pk == user.pk:
+        return False
+    if person.is_superuser:
+        return False
+    if user.is_superuser:
+        return True
+    roles = list(
+        Membership.objects.filter(user_id=person.pk).values_list("unit_id", "agency_id", "role")
+    )
+    if not roles:
+        return False
+    managed = set(units_for_user(user, MANAGE_ROLES).values_list("pk", flat=True))
+    own = Membership.objects.filter(user=user, role__in=list(MANAGE_ROLES))
+    whole_agencies = set(own.filter(unit=None).values_list("agency_id", flat=True))
+    admin_of = set(own.filter(role=Role.AGENCY_ADMIN).values_list("agency_id", flat=True))
+    for unit_id, agency_id, role in roles:
+        if role == Role.AGENCY_ADMIN and agency_id not in admin_of:
+            return False
+        if unit_id is None:
+            if agency_id not in whole_agencies:
+                return False
+        elif unit_id not in managed:
+            return False
+    return True

@@ -203,3 +203,43 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} - {self.unit or self.agency}"
+
+
+class RoleInvitation(TimeStampedModel):
+    """An offer of a role on a unit, accepted through a one-time link (docs/security.md).
+
+    Used for a new person (the account is made when they set a password through the link)
+    and for an existing account that is not wholly in the inviter's care (the owner logs in
+    and accepts). The inviter sees the same answer in both cases, so the form never tells
+    whether a user name exists. Only the token's SHA-256 is stored.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    username = models.CharField(_("user name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="+", verbose_name=_("agency")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    accepted = models.BooleanField(_("accepted"), default=False)
+
+    class Meta:
+        verbose_name = _("role invitation")
+        verbose_name_plural = _("role invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} - {self.get_role_display()} - {self.unit}"

@@ -100,3 +100,92 @@ def unit_rebuild_paths(*, agency: Agency) -> None:
         stack.extend((child, path, depth + 1) for child in by_parent.get(unit.pk, []))
     if len(seen) != len(units):
         raise ValidationError(_("A unit cannot be placed below itself."))
+
+
+# --------------------------------------------------------------------------------------
+# Role invitations (docs/security.md, "Accounts and roles")
+
+INVITATION_DAYS = 7
+
+
+def _token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def role_invitation_create(*, unit: Unit, role: str, email: str = "", invited_by=None):
+    """A one-time link offering ``role`` on ``unit``; returns (invitation, token).
+
+    The link does not name an account: whoever opens it either logs in with their own
+    account and accepts, or makes a new account. So the inviter never types a user name,
+    and nothing tells the inviter whether a name exists elsewhere.
+    """
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from skm.org.models import RoleInvitation
+
+    token = secrets.token_urlsafe(32)
+    invitation = RoleInvitation.objects.create(
+        token_hash=_token_hash(token),
+        username="",
+        email=email.strip(),
+        agency=unit.agency,
+        unit=unit,
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    return invitation, token
+
+
+def role_invitation_open(token: str):
+    """The invitation of this token if it can still be used; None otherwise."""
+    from django.utils import timezone
+
+    from skm.org.models import RoleInvitation
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        RoleInvitation.objects.select_related("unit", "agency", "invited_by")
+        .filter(token_hash=_token_hash(token), closed_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+@transaction.atomic
+def role_invitation_accept(invitation, *, user) -> bool:
+    """Give the invitation's role to ``user`` and close it; False if it was used meanwhile."""
+    from django.utils import timezone
+
+    from skm.org.models import Membership, RoleInvitation
+
+    fresh = RoleInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if fresh is None or fresh.closed_at is not None or fresh.expires_at <= timezone.now():
+        return False
+    Membership.objects.get_or_create(
+        user=user, agency_id=fresh.agency_id, unit_id=fresh.unit_id, role=fresh.role
+    )
+    fresh.username = user.get_username()
+    fresh.accepted = True
+    fresh.closed_at = timezone.now()
+    fresh.save(update_fields=["username", "accepted", "closed_at", "updated_at"])
+    return True
+
+
+@transaction.atomic
+def role_invitation_close(invitation) -> None:
+    """Declined by the person or withdrawn by an administrator: the link stops working."""
+    from django.utils import timezone
+
+    from skm.org.models import RoleInvitation
+
+    fresh = RoleInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if fresh is not None and fresh.closed_at is None:
+        fresh.closed_at = timezone.now()
+        fresh.save(update_fields=["closed_at", "updated_at"])

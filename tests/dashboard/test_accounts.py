@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from skm.org.models import Membership
+from skm.org.models import Membership, RoleInvitation
 from tests.conftest import member
 
 User = get_user_model()
@@ -22,38 +22,48 @@ def boss(unit):
     return user
 
 
-def _invite(client, unit, username="baru", role="operator", email=""):
+def _invite(client, unit, role="operator", email="", person="baru"):
     return client.post(
-        "/staf/akun/", {"username": username, "email": email, "unit": unit.pk, "role": role}
+        "/staf/akun/", {"person": person, "email": email, "unit": unit.pk, "role": role}
     )
 
 
-def test_an_invited_person_sets_a_password_once_and_logs_in(client, unit, manager):
+def _link(page) -> str:
+    return re.search(r"http://testserver(/staf/undangan/[^<\s]+)", page.content.decode()).group(1)
+
+
+def test_an_invited_person_makes_an_account_once_and_logs_in(client, unit, manager):
     client.force_login(manager)
     page = _invite(client, unit, email="baru@example.go.id")
-    link = re.search(r"http://testserver(/staf/sandi/[^<\s]+)", page.content.decode()).group(1)
-    user = User.objects.get(username="baru")
-    assert not user.has_usable_password()
-    assert Membership.objects.get(user=user).role == "operator"
+    link = _link(page)
     assert len(mail.outbox) == 1 and link in mail.outbox[0].body
     client.logout()
-    form = client.get(link, follow=True)
-    assert form.status_code == 200
-    set_url = form.redirect_chain[-1][0] if form.redirect_chain else link
+    form = client.get(link)
+    assert form.status_code == 200 and "Operator" in form.content.decode()
     done = client.post(
-        set_url, {"new_password1": "Sandi-Baru-2025!", "new_password2": "Sandi-Baru-2025!"}
+        link,
+        {
+            "username": "baru",
+            "email": "baru@example.go.id",
+            "password1": "Sandi-Baru-2025!",
+            "password2": "Sandi-Baru-2025!",
+        },
     )
     assert done.status_code == 302
+    user = User.objects.get(username="baru")
+    assert Membership.objects.get(user=user).role == "operator"
+    assert Membership.objects.get(user=user).unit == unit
     assert client.login(username="baru", password="Sandi-Baru-2025!")
     client.logout()
-    again = client.get(link, follow=True)
+    again = client.get(link)
+    assert again.status_code == 410
     assert "sudah dipakai" in again.content.decode() or "kedaluwarsa" in again.content.decode()
 
 
 def test_a_unit_administrator_cannot_make_agency_administrators(client, unit, manager):
     client.force_login(manager)
-    _invite(client, unit, username="calon", role="admin_instansi")
-    assert not User.objects.filter(username="calon").exists()
+    _invite(client, unit, role="admin_instansi")
+    assert not RoleInvitation.objects.exists()
     page = client.get("/staf/akun/").content.decode()
     assert 'value="admin_instansi"' not in page
 
