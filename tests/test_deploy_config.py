@@ -1,5 +1,6 @@
 """Issue #12, finding 9: the shipped gunicorn and nginx configurations log neither client
-addresses nor URLs (URLs carry one-time tokens: /s/...?t=..., /staf/sandi/..., /staf/undangan/...)."""
+addresses nor URLs (URLs carry one-time tokens: /s/...?t=..., /staf/sandi/...,
+/staf/undangan/...)."""
 
 from __future__ import annotations
 
