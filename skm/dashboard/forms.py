@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skm.org.models import Service
 from skm.surveys.models import Period, QuestionnaireElement
+from skm.surveys.text import clean_text
 
 # Paper questionnaires are typed with short codes; the order is Lampiran III's.
 EDUCATION_CODES: tuple[tuple[str, str, str], ...] = (
@@ -295,7 +296,7 @@ class PaperForm(forms.Form):
         return {c: code for c, code, _label in OCCUPATION_CODES}.get(value, "")
 
     def clean_occupation_other(self) -> str:
-        text = " ".join((self.cleaned_data.get("occupation_other") or "").split())
+        text = clean_text(self.cleaned_data.get("occupation_other"), multiline=False)
         occupation = self.cleaned_data.get("occupation")
         if text and occupation is not None and occupation != "LAINNYA":
             raise forms.ValidationError(_("Fill this only when the occupation is 6 (Other)."))

@@ -27,6 +27,7 @@ from skm.org.models import Unit
 from skm.surveys.models import Period, Response
 from skm.surveys.selectors import period_in_force, questionnaire_elements
 from skm.surveys.services import response_create
+from skm.surveys.text import clean_text
 from skm.transfer.jobs import services_for_unit
 
 
@@ -116,7 +117,7 @@ def paper_entry(request: HttpRequest, unit_slug: str) -> HttpResponse:
                     education=data["education"],
                     occupation=data["occupation"],
                     occupation_other=data["occupation_other"],
-                    suggestion=data["suggestion"].strip(),
+                    suggestion=clean_text(data["suggestion"]),
                     client_id=data["client_id"],
                 )
             except ValidationError as error:

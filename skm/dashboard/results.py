@@ -42,7 +42,7 @@ from skm.surveys.results import (
     unit_rollup,
     unit_trend,
 )
-from skm.transfer.exports import neutralise
+from skm.transfer.exports import spreadsheet_text
 
 FORMATS = ("csv", "xlsx")
 
@@ -381,11 +381,9 @@ def _download(table: Table, fmt: str, file_stem: str) -> HttpResponse:
         buffer = io.StringIO()
         buffer.write("\ufeff")  # so that Excel reads UTF-8
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow([neutralise(h) for h in table.header])
+        writer.writerow([spreadsheet_text(h) for h in table.header])
         for row in table.rows:
-            writer.writerow(
-                [neutralise(str(c)) if not isinstance(c, str) else neutralise(c) for c in row]
-            )
+            writer.writerow([spreadsheet_text(str(c)) for c in row])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         name = f"{file_stem}.csv"
     else:
@@ -393,9 +391,9 @@ def _download(table: Table, fmt: str, file_stem: str) -> HttpResponse:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title=table.title[:31])
-        sheet.append([neutralise(h) for h in table.header])
+        sheet.append([spreadsheet_text(h) for h in table.header])
         for row in table.rows:
-            sheet.append([neutralise(c) for c in row])
+            sheet.append([spreadsheet_text(c) for c in row])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

@@ -34,6 +34,7 @@ from skm.plans.models import (
 )
 from skm.surveys.models import Period, Response
 from skm.surveys.selectors import period_result, questionnaire_elements
+from skm.surveys.text import clean_text
 
 User = AbstractBaseUser
 
@@ -163,7 +164,9 @@ def plan_finalise(plan: Plan, *, user: User | None, note: str = "") -> Plan:
     plan.finalised_at = timezone.now()
     plan.finalised_by = _user(user)
     plan.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
-    PlanEvent.objects.create(plan=plan, action=PlanEvent.Action.FINAL, user=_user(user), note=note)
+    PlanEvent.objects.create(
+        plan=plan, action=PlanEvent.Action.FINAL, user=_user(user), note=clean_text(note)
+    )
     return plan
 
 
@@ -172,12 +175,13 @@ def plan_reopen(plan: Plan, *, user: User | None, note: str) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.is_final:
         raise PlanError(_("The plan is not final."))
-    if not note.strip():
+    note = clean_text(note)
+    if not note:
         raise PlanError({"note": _("Say why the plan is reopened.")})
     plan.status = Plan.Status.DRAFT
     plan.save(update_fields=["status", "updated_at"])
     PlanEvent.objects.create(
-        plan=plan, action=PlanEvent.Action.REOPENED, user=_user(user), note=note.strip()
+        plan=plan, action=PlanEvent.Action.REOPENED, user=_user(user), note=note
     )
     return plan
 
@@ -198,14 +202,15 @@ def priority_add(plan: Plan, *, element_code: str, reason: str, user: User | Non
     names = _element_names(plan.period)
     if element_code not in names:
         raise PlanError({"element": _("This element is not in the period's questionnaire.")})
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise PlanError({"reason": _("Say why this element is added.")})
     existing = plan.priorities.filter(element_code=element_code).first()
     if existing is not None and existing.included:
         raise PlanError({"element": _("This element is already a priority.")})
     if existing is not None:
         existing.included = True
-        existing.reason = reason.strip()
+        existing.reason = reason
         existing.save(update_fields=["included", "reason"])
         priority = existing
     else:
@@ -215,13 +220,13 @@ def priority_add(plan: Plan, *, element_code: str, reason: str, user: User | Non
             element_name=names[element_code],
             position=_next_position(plan.priorities.all()),
             source=PlanPriority.Source.ADDED,
-            reason=reason.strip(),
+            reason=reason,
         )
     PlanEvent.objects.create(
         plan=plan,
         action=PlanEvent.Action.PRIORITY_ADDED,
         user=_user(user),
-        note=f"{element_code}: {reason.strip()}",
+        note=f"{element_code}: {reason}",
     )
     return priority
 
@@ -229,16 +234,17 @@ def priority_add(plan: Plan, *, element_code: str, reason: str, user: User | Non
 @transaction.atomic
 def priority_drop(priority: PlanPriority, *, reason: str, user: User | None) -> PlanPriority:
     _check_draft(priority.plan)
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise PlanError({"reason": _("Say why this element is dropped.")})
     priority.included = False
-    priority.reason = reason.strip()
+    priority.reason = reason
     priority.save(update_fields=["included", "reason"])
     PlanEvent.objects.create(
         plan=priority.plan,
         action=PlanEvent.Action.PRIORITY_DROPPED,
         user=_user(user),
-        note=f"{priority.element_code}: {reason.strip()}",
+        note=f"{priority.element_code}: {reason}",
     )
     return priority
 
@@ -292,7 +298,7 @@ def _value(value: Any) -> Any:
 def _clean_plan_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean = dict(data)
-    activity = str(clean.get("activity") or "").strip()
+    activity = clean_text(clean.get("activity"))
     if not activity:
         errors["activity"] = _("Describe the programme or activity.")
     clean["activity"] = activity
@@ -305,11 +311,11 @@ def _clean_plan_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     year = clean.get("year")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = _("Give the year as four digits, e.g. 2025.")
-    owner = str(clean.get("owner_title") or "").strip()
+    owner = clean_text(clean.get("owner_title"), multiline=False)
     if not owner:
         errors["owner_title"] = _("Name the position responsible, e.g. Kepala Dinas.")
     clean["owner_title"] = owner
-    clean["budget_note"] = str(clean.get("budget_note") or "").strip()
+    clean["budget_note"] = clean_text(clean.get("budget_note"))
     if clean.get("horizon") not in PlanItem.Horizon.values:
         clean["horizon"] = PlanItem.Horizon.SHORT
     if errors:
@@ -416,6 +422,7 @@ def realisation_update(
 ) -> PlanItem:
     """Record how far an item is; allowed on a final plan (that is what realisation is)."""
     today = today or timezone.localdate()
+    description, obstacles = clean_text(description), clean_text(obstacles)
     errors: dict[str, str] = {}
     if status not in PlanItem.Status.values:
         errors["status"] = _("Choose Not yet, In progress or Done.")
@@ -424,7 +431,7 @@ def realisation_update(
             errors["done_on"] = _("Give the date the item was done.")
         elif done_on > today:
             errors["done_on"] = _("The date done cannot be in the future.")
-        if not (description or "").strip():
+        if not description:
             errors["description"] = _("Describe what was done.")
     else:
         done_on = None
@@ -434,8 +441,8 @@ def realisation_update(
     new = {
         "status": status,
         "done_on": done_on,
-        "description": (description or "").strip(),
-        "obstacles": (obstacles or "").strip(),
+        "description": description,
+        "obstacles": obstacles,
     }
     changes = {
         f: [_value(getattr(item, f)), _value(v)] for f, v in new.items() if getattr(item, f) != v
@@ -462,13 +469,13 @@ def _clean_strategy(plan: Plan, data: Mapping[str, Any]) -> dict[str, Any]:
     item = data.get("item")
     if item is not None and item.priority.plan_id != plan.pk:
         errors["item"] = _("Choose an item of this plan.")
-    followup = str(data.get("followup") or "").strip()
+    followup = clean_text(data.get("followup"))
     if item is None and not followup:
         errors["followup"] = _("Choose a plan item or describe the follow-up.")
-    strategy = str(data.get("strategy") or "").strip()
+    strategy = clean_text(data.get("strategy"))
     if not strategy:
         errors["strategy"] = _("Describe the strategy.")
-    owner = str(data.get("owner_title") or "").strip()
+    owner = clean_text(data.get("owner_title"), multiline=False)
     if not owner:
         errors["owner_title"] = _("Name the position responsible, e.g. Kepala Dinas.")
     quarter = data.get("target_quarter")
@@ -485,7 +492,7 @@ def _clean_strategy(plan: Plan, data: Mapping[str, Any]) -> dict[str, Any]:
         "target_quarter": quarter,
         "target_date": data.get("target_date"),
         "owner_title": owner,
-        "stakeholders": str(data.get("stakeholders") or "").strip(),
+        "stakeholders": clean_text(data.get("stakeholders")),
     }
 
 
@@ -530,7 +537,7 @@ def evidence_add(item: PlanItem, *, upload, caption: str, user: User | None, via
         stored = evidence.store(upload)
     except evidence.EvidenceRefused as refused:
         raise PlanError({"file": str(refused)}) from None
-    original = str(getattr(upload, "name", "") or "dokumentasi")[:255]
+    original = clean_text(getattr(upload, "name", ""), multiline=False)[:255] or "dokumentasi"
     try:
         with transaction.atomic():
             row = Evidence.objects.create(
@@ -541,7 +548,7 @@ def evidence_add(item: PlanItem, *, upload, caption: str, user: User | None, via
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
-                caption=(caption or "").strip()[:255],
+                caption=clean_text(caption, multiline=False)[:255],
                 uploaded_by=_user(user),
             )
             ItemChange.objects.create(

@@ -22,6 +22,7 @@ from skm.method.profile import AGE_MAX, AGE_MIN, EDUCATIONS
 from skm.org.models import Service, Unit
 from skm.surveys.abuse import HONEYPOT_FIELD
 from skm.surveys.models import QuestionnaireElement
+from skm.surveys.text import clean_text
 
 SUGGESTION_MAX = 2000
 OCCUPATION_OTHER_MAX = 120
@@ -226,10 +227,10 @@ class SurveyForm(forms.Form):
         return [*head, *profile, *(q.field_name for q in self.questions), "suggestion"]
 
     def clean_occupation_other(self) -> str:
-        return " ".join(self.cleaned_data.get("occupation_other", "").split())
+        return clean_text(self.cleaned_data.get("occupation_other", ""), multiline=False)
 
     def clean_suggestion(self) -> str:
-        return self.cleaned_data.get("suggestion", "").strip()
+        return clean_text(self.cleaned_data.get("suggestion", ""))
 
     def clean(self):
         cleaned = super().clean()

@@ -22,7 +22,7 @@ from skm.surveys.publication import (
     published_result,
     unit_by_public_slug,
 )
-from skm.transfer.exports import neutralise
+from skm.transfer.exports import spreadsheet_text
 
 # Published figures change only when a period is (un)published; a short public cache keeps
 # a widget on a busy website cheap while a withdrawal still takes effect within minutes.
@@ -144,7 +144,7 @@ def data_csv(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpResp
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in open_data_rows(published_result(publication)):
-        writer.writerow([neutralise(str(cell)) for cell in row])
+        writer.writerow([spreadsheet_text(str(cell)) for cell in row])
     # A BOM so that spreadsheet programs read the unit names as UTF-8.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"skm-{unit.slug}-{publication.period.slug}.csv"

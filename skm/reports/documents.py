@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from skm.org.models import Unit
 from skm.surveys.models import Period
+from skm.surveys.text import xml_safe_deep
 
 KINDS = ("tindak-lanjut", "hasil", "poster")
 CONTENT_TYPES = {
@@ -55,7 +56,8 @@ def build(
                 _("%(unit)s has no follow-up plan for %(period)s yet.")
                 % {"unit": unit.name, "period": period.name}
             )
-        report = followup_report(plan, signed_on=signed_on)
+        # Text stored before input was cleaned may hold characters no DOCX (XML) can.
+        report = xml_safe_deep(followup_report(plan, signed_on=signed_on))
         if fmt == "docx":
             from skm.reports.docx_render import followup_docx
 
@@ -69,7 +71,7 @@ def build(
         from skm.reports import blocks
         from skm.reports.results_report import results_blocks
 
-        parts, title = results_blocks(period, unit, signed_on=signed_on)
+        parts, title = xml_safe_deep(results_blocks(period, unit, signed_on=signed_on))
         render = blocks.to_docx if fmt == "docx" else blocks.to_pdf
         return Document(
             render(parts, title=title, author=unit.name),

@@ -51,6 +51,7 @@ from skm.surveys.models import (
     Rejection,
     Response,
 )
+from skm.surveys.text import clean_text
 
 SETUP_LINK_HOURS = 24
 IDLE_MIN_SECONDS, IDLE_MAX_SECONDS = 10, 1800
@@ -667,13 +668,13 @@ def _parse_shape(data: Any, now: dt.datetime) -> _Clean:
         _errors_add(errors, "profile", _("The profile must be a JSON object."))
         profile = {}
 
-    def text(key: str, value: Any, limit: int) -> str:
+    def text(key: str, value: Any, limit: int, *, multiline: bool = False) -> str:
         if value is None:
             return ""
         if not isinstance(value, str):
             _errors_add(errors, key, _("This must be text."))
             return ""
-        value = value.strip()
+        value = clean_text(value, multiline=multiline)
         if len(value) > limit:
             _errors_add(
                 errors,
@@ -716,7 +717,7 @@ def _parse_shape(data: Any, now: dt.datetime) -> _Clean:
             % {"min": AGE_MIN, "max": AGE_MAX},
         )
         age = None
-    suggestion = text("suggestion", data.get("suggestion"), MAX_SUGGESTION)
+    suggestion = text("suggestion", data.get("suggestion"), MAX_SUGGESTION, multiline=True)
     queue_length = data.get("queue_length")
     if isinstance(queue_length, bool) or not isinstance(queue_length, int):
         queue_length = None

@@ -40,6 +40,7 @@ from skm.surveys.models import (
     Response,
 )
 from skm.surveys.selectors import method_elements, questionnaire_elements
+from skm.surveys.text import clean_text
 
 
 @transaction.atomic
@@ -233,8 +234,9 @@ def _response_create(
         age=age,
         education=education,
         occupation=occupation,
-        occupation_other=occupation_other,
-        suggestion=suggestion,
+        # Free text is cleaned here, whatever the way in (skm.surveys.text).
+        occupation_other=clean_text(occupation_other, multiline=False),
+        suggestion=clean_text(suggestion),
         client_id=client_id,
         kiosk=kiosk,
     )
@@ -412,8 +414,9 @@ def responses_import(
                     response.age = prof.age
                     response.education = prof.education or ""
                     response.occupation = prof.occupation or ""
-                    response.occupation_other = (prof.occupation_other or "")[:120]
-                    response.suggestion = prof.suggestion or ""
+                    other = clean_text(prof.occupation_other, multiline=False)
+                    response.occupation_other = other[:120]
+                    response.suggestion = clean_text(prof.suggestion)
                 pending.append((response, row.answers))
                 key = row_service.name if row_service else "-"
                 per_service[key] = per_service.get(key, 0) + 1

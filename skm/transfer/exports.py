@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,12 +28,22 @@ from skm.method.profile import EDUCATIONS, OCCUPATIONS
 from skm.org.models import Service, Unit
 from skm.surveys.models import Period, QuestionnaireElement, Response
 from skm.surveys.selectors import period_result, questionnaire_elements
+from skm.surveys.text import xml_safe
 
 # Rows fetched from the database per round trip; memory stays at one chunk.
 CHUNK_SIZE = 2000
 # CSV cells starting with these are taken as formulas by spreadsheet programs
-# (CSV injection); a leading apostrophe makes them text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# (CSV injection, OWASP / ASVS 1.2.10); a leading apostrophe makes them text. The full-width
+# forms are formula signs too in East Asian spreadsheet locales.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_FORMULA_CHARS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+# A cell is only safe if it stays safe whichever separator a spreadsheet guesses: a ";" file
+# opened as a "," file splits "Pelayanan bagus,=1+1" into a cell "=1+1". So a formula sign
+# after any plausible separator or line break (optionally after spaces or double quotes,
+# which a program may trim) gets the apostrophe too; so does one after leading spaces.
+_SEPARATORS = ",;\t|\r\n"
+_INNER_FORMULA = re.compile(f'([{_SEPARATORS}][\\s"]*)(?=[{_FORMULA_CHARS}])')
+_LEADING_FORMULA = re.compile(f'[\\s"]+[{_FORMULA_CHARS}]')
 # Indonesian Excel uses ";" as its list separator (the comma is the decimal sign), so a
 # ";" file opens in columns on a double click; skm's reader detects either.
 CSV_DELIMITER = ";"
@@ -58,10 +69,22 @@ OCCUPATION_LABELS = dict(OCCUPATIONS)
 
 
 def neutralise(value: object) -> object:
-    """A cell value that no spreadsheet program will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell value that no spreadsheet program will run as a formula, whichever of
+    "," ";" tab "|" it takes as the separator (see _INNER_FORMULA)."""
+    if not isinstance(value, str):
+        return value
+    value = _INNER_FORMULA.sub(r"\1'", value)
+    if value.startswith(FORMULA_PREFIXES) or _LEADING_FORMULA.match(value):
         return "'" + value
     return value
+
+
+def spreadsheet_text(value: object) -> object:
+    """A text cell for a CSV or XLSX file: without the control characters an XLSX file
+    cannot hold (stored before input was cleaned, skm.surveys.text) and neutralised."""
+    if not isinstance(value, str):
+        return value
+    return neutralise(xml_safe(value))
 
 
 @dataclass(frozen=True)
@@ -165,7 +188,7 @@ def responses_csv(period: Period, unit: Unit, service: Service | None = None) ->
             *("" if a is None else a for a in row.answers),
             row.suggestion,
         ]
-        yield writer.writerow([neutralise(c) for c in cells])
+        yield writer.writerow([spreadsheet_text(c) for c in cells])
 
 
 # --------------------------------------------------------------------------------------
@@ -234,6 +257,8 @@ def _olah_data_write(
     title_font = Font(bold=True, size=14)
 
     def cell(value: object, *, fmt: str | None = None, font: Font | None = None) -> Any:
+        if isinstance(value, str):
+            value = xml_safe(value)
         c = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             # openpyxl stores any string starting with "=" as a formula; user text must
@@ -290,7 +315,9 @@ def _olah_data_write(
 
     def text(value: str) -> Any:
         # Only a string starting with "=" needs the cell object that keeps it text; plain
-        # values stay plain, which is what keeps a large sheet fast.
+        # values stay plain, which is what keeps a large sheet fast. Control characters
+        # stored before input was cleaned would make openpyxl refuse the whole workbook.
+        value = xml_safe(value)
         return cell(value) if value.startswith("=") else value
 
     for number, row in enumerate(respondent_rows(period, unit, service, elements=elements), 1):
@@ -351,6 +378,8 @@ def _olah_data_write(
     table.column_dimensions["E"].width = 22
 
     def tcell(value: object, fmt: str | None = None, font: Font | None = None) -> Any:
+        if isinstance(value, str):
+            value = xml_safe(value)
         c = WriteOnlyCell(table, value=value)
         if isinstance(value, str):
             c.data_type = "s"
