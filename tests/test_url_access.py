@@ -89,7 +89,6 @@ def _public(route: str) -> bool:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    settings.IMPORT_RUNNER = "worker"
     from skm.org.services import agency_create
 
     agency = agency_create(name="Pemerintah Kota Uji", city="Kota Uji")

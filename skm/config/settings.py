@@ -8,6 +8,7 @@ SKM_ALLOWED_HOSTS, so that a misconfigured server never runs with a known key.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background jobs (imports, report documents): django-tasks and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "skm.org",
     "skm.surveys",
     "skm.plans",
@@ -191,9 +195,28 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("SKM_EMAIL_FROM", "skm@localhost")
 # Evidence files of plan items (photos, PDFs): larger uploads are refused.
 EVIDENCE_MAX_BYTES = int(os.environ.get("SKM_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-# "thread": web imports load in a thread of the web process after the upload commits
-# (development, single server); "worker": a separate `skm importworker` service does it.
-IMPORT_RUNNER = os.environ.get("SKM_IMPORT_RUNNER", "thread")
+# Background jobs (web imports, report documents) are django-tasks tasks stored in the
+# database (django-tasks-db). Who runs them (SKM_TASKS, docs/operations.md):
+# "worker" (production default): the `skm importworker` service (db_worker + recovery);
+# "web" (development default): a thread of the web process, after the commit (`make run`);
+# "immediate": at once, after the commit, in the caller (the tests).
+TASK_RUNNER = os.environ.get(
+    "SKM_TASKS", "immediate" if "pytest" in sys.modules else "worker" if PRODUCTION else "web"
+)
+if TASK_RUNNER not in ("worker", "web", "immediate"):
+    raise ImproperlyConfigured("SKM_TASKS must be 'worker', 'web' or 'immediate'")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "worker": "django_tasks_db.DatabaseBackend",
+            "web": "skm.config.tasks.InProcessDatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASK_RUNNER],
+    }
+}
+# Web imports on SQLite: a file with more rows than this is refused at the check (the load
+# holds SQLite's only write lock until it commits); PostgreSQL has no such limit.
+IMPORT_SQLITE_MAX_ROWS = int(os.environ.get("SKM_IMPORT_SQLITE_MAX_ROWS", "50000"))
 
 SESSION_COOKIE_HTTPONLY = True
 # Staff sessions end after this much inactivity (every request renews the cookie).

@@ -1,22 +1,30 @@
 """Documents made in the background, so that a large report never holds a web worker.
 
-A ReportJob is created by the page; with settings.IMPORT_RUNNER == "thread" (the default)
-a daemon thread makes it after the transaction commits; with "worker" the `skm importworker`
-process picks it up (it runs import jobs and report jobs). The file is written under
+A ReportJob is created by the page together with its django-tasks task
+(``report_job_task``), which the background runner makes (settings.TASK_RUNNER: the
+`skm importworker` service in production, a thread of the web process in development;
+skm.config.tasks, docs/operations.md). The file is written under
 ``<DATA_DIR>/reports/<ref>.<fmt>`` and served by a view that checks the unit.
+
+Moving the job to "running" is its attempt, committed before the document is made; a job
+found "running" when its task starts, or whose task's worker died, is failed with a
+message and never made again.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
 
+from skm.config.tasks import enqueue, on_worker_death
 from skm.reports.documents import ReportUnavailable, build
 from skm.reports.models import ReportJob
 
@@ -33,37 +41,28 @@ def job_file(job: ReportJob) -> Path:
 
 
 def report_job_create(*, unit, period, kind: str, fmt: str, size: str, signed_on, user):
-    job = ReportJob.objects.create(
-        ref=uuid.uuid4(),
-        unit=unit,
-        period=period,
-        kind=kind,
-        fmt=fmt,
-        size=size,
-        signed_on=signed_on,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
-    if getattr(settings, "IMPORT_RUNNER", "thread") == "thread":
-        job_id = job.pk
-        transaction.on_commit(lambda: _start_thread(job_id))
+    with transaction.atomic():  # the job and its task are stored together
+        job = ReportJob.objects.create(
+            ref=uuid.uuid4(),
+            unit=unit,
+            period=period,
+            kind=kind,
+            fmt=fmt,
+            size=size,
+            signed_on=signed_on,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        enqueue(report_job_task, job.pk)
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"report-job-{job_id}", daemon=True
-    ).start()
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        job = ReportJob.objects.filter(pk=job_id).first()
-        if job is not None:
-            report_job_run(job)
-    except Exception:
-        log.exception("report job %s: background thread failed", job_id)
-    finally:
-        connections.close_all()
+@task()
+def report_job_task(job_id: int) -> str:
+    """Make a requested document (a background task)."""
+    job = ReportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    return report_job_run(job).status
 
 
 def _claim(job: ReportJob) -> bool:
@@ -73,8 +72,12 @@ def _claim(job: ReportJob) -> bool:
 
 
 def report_job_run(job: ReportJob) -> ReportJob:
-    """Make the document (once: a job another runner claimed is left alone)."""
+    """Make the document, once: a job found "running" was attempted before and is failed."""
     if not _claim(job):
+        job.refresh_from_db()
+        if job.status == Status.RUNNING:
+            _fail_died(job_id=job.pk, statuses=(Status.RUNNING,))
+            job.refresh_from_db()
         return job
     job.refresh_from_db()
     try:
@@ -102,6 +105,19 @@ def report_job_run(job: ReportJob) -> ReportJob:
     return job
 
 
-def report_job_take() -> ReportJob | None:
-    """The oldest waiting report job (for `skm importworker`)."""
-    return ReportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").first()
+def _fail_died(*, job_id: int, statuses) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        error = _(
+            "Processing stopped unexpectedly (the worker process died). Make the document "
+            "again or contact the administrator."
+        )
+    failed = ReportJob.objects.filter(pk=job_id, status__in=statuses).update(
+        status=Status.FAILED, error=error, updated_at=timezone.now()
+    )
+    if failed:
+        log.warning("report job %s: its processing died; failed", job_id)
+
+
+@on_worker_death(report_job_task)
+def _report_died(job_id: int) -> None:
+    _fail_died(job_id=job_id, statuses=(Status.QUEUED, Status.RUNNING))

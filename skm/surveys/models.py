@@ -576,6 +576,9 @@ class ImportJob(TimeStampedModel):
         ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("import")
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Steps (check, load) a worker started: recorded, committed, before the work, so that
+    # a step whose worker died is failed, never run again (skm.transfer.jobs).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("import job")

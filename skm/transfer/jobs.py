@@ -1,23 +1,26 @@
 """Web imports: a response file uploaded by staff, checked, confirmed, loaded in the background.
 
 The upload request only stores the file (under a generated name in DATA_DIR/imports) and an
-``ImportJob`` in status "checking"; it never reads the file. The rest happens outside the
-web request, in one of two runners (settings.IMPORT_RUNNER):
-
-- "thread" (development, the default): a daemon thread started after the transaction
-  commits. Simple, but a restarted server loses the thread; ``skm importworker --once``
-  then picks the job up.
-- "worker" (production): ``skm importworker``, a long-running process (a systemd service),
-  takes waiting jobs from the database. A job left "running" by a crash is failed, with a
-  message, when the worker starts; since the load and the job's "done" commit together,
-  such a job has loaded nothing.
+``ImportJob`` in status "checking"; it never reads the file. The check and the load are
+django-tasks tasks (``import_check_task``, ``import_load_task``), stored with the job by
+django-tasks-db and run outside the web request: by the `skm importworker` service in
+production, by a thread of the web process in development, at once in the tests
+(settings.TASK_RUNNER, skm.config.tasks, docs/operations.md).
 
 Life of a job: checking -> ready | refused; ready -> queued (confirmed) | cancelled;
 queued -> running -> done | refused | failed.
 
+A step records its attempt in a committed write before its work (the check raises
+``attempts``, the load moves the job to "running"); a job found already attempted when its
+step starts, or whose task's worker died (skm.config.tasks.recover_dead_tasks), is failed
+with a message and never worked on again. Since the load and the job's "done" commit
+together, a load that died has loaded nothing.
+
 The check reads the whole file with the same reader as ``skm ikm`` and records the column
 mapping, a preview and every problem; the load is ``responses_import`` (all or nothing,
 same checks, refusing a file loaded before unless the person ticked "load again").
+On SQLite a file of more than settings.IMPORT_SQLITE_MAX_ROWS rows is refused at the check:
+the load would hold the database's only write lock for its whole length.
 Progress is written to a small file next to the upload rather than to the database:
 during the load the database transaction is still open (SQLite: holding the write lock),
 so a progress row could neither be written nor seen before the end.
@@ -29,7 +32,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -38,10 +40,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from skm.config.tasks import enqueue, on_worker_death
 from skm.method.elements import normalize
 from skm.method.profile import EDUCATIONS, OCCUPATIONS
 from skm.org.models import Service, Unit
@@ -261,6 +266,13 @@ def import_job_check(job: ImportJob) -> ImportJob:
     """
     if job.status != Status.CHECKING:
         return job
+    # The attempt, committed before the file is read: a check that kills its worker is
+    # found attempted by any later run and failed, never read again.
+    started = ImportJob.objects.filter(pk=job.pk, status=Status.CHECKING, attempts=0).update(
+        attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if not started:
+        return _fail_died(job, Status.CHECKING)
     with translation.override(settings.LANGUAGE_CODE):
         try:
             outcome = _check(job)
@@ -344,7 +356,10 @@ def _check(job: ImportJob) -> dict[str, Any]:
             }
         service_column = reader.columns.get("service")
         date_column = reader.columns.get("submitted_at")
+        sqlite_limit = settings.IMPORT_SQLITE_MAX_ROWS if connection.vendor == "sqlite" else None
         for row in reader.rows():
+            if sqlite_limit is not None and reader.rows_read > sqlite_limit:
+                return _too_large_for_sqlite(sqlite_limit)
             profile = row.profile
             row_service = job.service
             bad = False
@@ -411,6 +426,21 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "rows_done": reader.rows_read,
             "finished_at": timezone.now() if problem_count else None,
         }
+
+
+def _too_large_for_sqlite(limit: int) -> dict[str, Any]:
+    text = _(
+        "The file has more than %(max)s rows. On this server (SQLite database) at most "
+        "%(max)s rows can be imported at once, because the import blocks every other "
+        "write until it ends. Split the file into parts of at most %(max)s rows, or ask "
+        "the administrator to move the application to PostgreSQL."
+    ) % {"max": f"{limit:,}".replace(",", ".")}
+    return {
+        "status": Status.REFUSED,
+        "problems": [_problem_text(text)],
+        "problem_count": 1,
+        "finished_at": timezone.now(),
+    }
 
 
 def _field_label(field: str, elements) -> str:
@@ -503,9 +533,15 @@ def _preview_row(row, service: Service | None) -> dict[str, Any]:
 
 
 def import_job_run(job: ImportJob) -> ImportJob:
-    """Load a confirmed (queued) job with responses_import; a job already taken is left."""
+    """Load a confirmed (queued) job with responses_import.
+
+    Moving the job to "running" is the load's attempt, committed before the load; a job
+    found "running" here was attempted before (its worker died) and is failed.
+    """
     if not _claim(job):
         job.refresh_from_db()
+        if job.status == Status.RUNNING:
+            return _fail_died(job, Status.RUNNING)
         return job
     return _load(job)
 
@@ -513,7 +549,10 @@ def import_job_run(job: ImportJob) -> ImportJob:
 def _claim(job: ImportJob) -> bool:
     # Compare-and-set: of two runners reaching the same job only one moves it on.
     taken = ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-        status=Status.RUNNING, rows_done=0, updated_at=timezone.now()
+        status=Status.RUNNING,
+        rows_done=0,
+        attempts=F("attempts") + 1,
+        updated_at=timezone.now(),
     )
     return bool(taken)
 
@@ -586,87 +625,80 @@ def _load(job: ImportJob) -> ImportJob:
 
 
 def import_job_schedule(job: ImportJob) -> None:
-    """Have the job's next step run in the background (see the module docstring)."""
-    if getattr(settings, "IMPORT_RUNNER", "thread") != "thread":
-        return
-    job_id = job.pk
-    transaction.on_commit(lambda: _start_thread(job_id))
+    """Queue the job's next step (its check, or its load) as a background task."""
+    if job.status == Status.CHECKING:
+        enqueue(import_check_task, job.pk)
+    elif job.status == Status.QUEUED:
+        enqueue(import_load_task, job.pk)
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True
-    ).start()
+@task()
+def import_check_task(job_id: int) -> str:
+    """The check of an uploaded file (a background task)."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    job = import_job_check(job)
+    import_jobs_expire()
+    return job.status
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        job = ImportJob.objects.filter(pk=job_id).first()
-        if job is not None:
-            import_job_process(job)
-    except Exception:
-        log.exception("import job %s: background thread failed", job_id)
-    finally:
-        # This thread's own connection; the request's connection is not touched.
-        connections.close_all()
+@task()
+def import_load_task(job_id: int) -> str:
+    """The load of a confirmed file (a background task)."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "gone"
+    return import_job_run(job).status
 
 
 def import_job_process(job: ImportJob) -> ImportJob:
-    """Do whatever the job is waiting for: its check, or its load."""
+    """Do whatever the job is waiting for: its check, or its load (without a task)."""
     if job.status == Status.CHECKING:
         return import_job_check(job)
-    if job.status == Status.QUEUED:
+    if job.status in (Status.QUEUED, Status.RUNNING):
         return import_job_run(job)
     return job
 
 
-def import_job_take() -> ImportJob | None:
-    """The oldest job waiting for a worker; a queued one is claimed (moved to running).
+def _died_message() -> dict[str, Any]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _problem_text(
+            _(
+                "Processing stopped unexpectedly (the worker process died); nothing was "
+                "imported. Upload the file again or contact the administrator."
+            )
+        )
 
-    On PostgreSQL, SKIP LOCKED lets several workers pick without waiting on each other;
-    the compare-and-set of _claim keeps a load from running twice on any database.
-    """
-    with transaction.atomic():
-        waiting = ImportJob.objects.filter(status__in=WAITING).order_by("created_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            waiting = waiting.select_for_update(skip_locked=True)
-        job = waiting.first()
-        if job is None:
-            return None
-        if job.status == Status.QUEUED:
-            if not _claim(job):
-                return None
-            job.refresh_from_db()
+
+def _fail_died(job: ImportJob, *statuses: str) -> ImportJob:
+    """Fail a job whose step died (if it is still in one of ``statuses``); its files go."""
+    failed = ImportJob.objects.filter(pk=job.pk, status__in=statuses).update(
+        status=Status.FAILED,
+        problems=[_died_message()],
+        problem_count=1,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if failed:
+        log.warning("import job %s: its processing died; failed", job.pk)
+        _remove_files(job)
+    job.refresh_from_db()
     return job
 
 
-def import_job_work(job: ImportJob) -> ImportJob:
-    """Run a job returned by import_job_take."""
-    if job.status == Status.RUNNING:
-        return _load(job)
-    return import_job_check(job)
+@on_worker_death(import_check_task)
+def _check_died(job_id: int) -> None:
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _fail_died(job, Status.CHECKING)
 
 
-def import_jobs_recover() -> int:
-    """Fail jobs left "running" by a crashed worker (their load never committed)."""
-    stale = list(ImportJob.objects.filter(status=Status.RUNNING))
-    with translation.override(settings.LANGUAGE_CODE):
-        message = _problem_text(
-            _(
-                "The import was interrupted (the server stopped); nothing was imported. "
-                "Upload the file again."
-            )
-        )
-    for job in stale:
-        ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.FAILED,
-            problems=[message],
-            problem_count=1,
-            finished_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-        _remove_files(job)
-    return len(stale)
+@on_worker_death(import_load_task)
+def _load_died(job_id: int) -> None:
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None:
+        _fail_died(job, Status.QUEUED, Status.RUNNING)
 
 
 def import_jobs_expire(now: dt.datetime | None = None) -> int:

@@ -16,7 +16,6 @@ Role = Membership.Role
 def data_dir(settings, tmp_path):
     """Uploads and progress files of each test in its own folder."""
     settings.DATA_DIR = tmp_path
-    settings.IMPORT_RUNNER = "thread"
     return tmp_path
 
 

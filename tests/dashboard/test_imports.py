@@ -1,7 +1,9 @@
 """The import page: upload -> check (mapping, preview, problems) -> confirm -> loaded.
 
-The background runner is not used here: the tests call the job functions directly, which is
-exactly what the thread and `skm importworker` do.
+Mostly the tests call the job functions directly, which is exactly what the background
+tasks do; the tests' task backend (immediate) runs a task after the commit, which the
+``db`` fixture's transaction never reaches. The tests of the runner itself say which
+backend they use (the database one for `skm importworker`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ from openpyxl import Workbook
 
 from skm.org.services import service_create
 from skm.surveys.models import Answer, ImportBatch, ImportJob, Response
+from skm.transfer import readers
 from skm.transfer.jobs import (
     import_job_check,
     import_job_run,
-    import_job_schedule,
-    import_jobs_recover,
     imports_dir,
     job_path,
 )
@@ -307,46 +308,136 @@ def test_status_endpoint_reports_progress(operator_client, unit, current_period,
     }
 
 
-def test_the_runner_starts_after_commit_only_in_thread_mode(
-    operator_client, unit, current_period, settings, django_capture_on_commit_callbacks
+DIED = (
+    "Pemrosesan berhenti tak terduga (proses pekerja mati); tidak ada data yang diimpor. "
+    "Unggah ulang berkas atau hubungi admin."
+)
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_check_and_the_load_run_as_tasks_after_the_commit(
+    operator_client, unit, current_period, ktp, django_capture_on_commit_callbacks
 ):
-    _upload(operator_client, unit, current_period, _csv(_rows()))
-    job = ImportJob.objects.get()
-    with django_capture_on_commit_callbacks() as callbacks:
-        import_job_schedule(job)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _upload(operator_client, unit, current_period, _csv(_rows()))
     assert len(callbacks) == 1
-    settings.IMPORT_RUNNER = "worker"
-    with django_capture_on_commit_callbacks() as callbacks:
-        import_job_schedule(job)
-    assert callbacks == []
-
-
-def test_worker_checks_and_loads_waiting_jobs(operator_client, unit, current_period, ktp):
-    _upload(operator_client, unit, current_period, _csv(_rows()))
-    call_command("importworker", "--once")
     job = ImportJob.objects.get()
-    assert job.status == Status.READY
-    operator_client.post(_url(unit, f"{job.stored_name}/muat/"))
-    call_command("importworker", "--once")
+    assert (job.status, job.attempts) == (Status.READY, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        operator_client.post(_url(unit, f"{job.stored_name}/muat/"))
     job.refresh_from_db()
-    assert job.status == Status.DONE
+    assert (job.status, job.attempts) == (Status.DONE, 2)
     assert Response.objects.count() == 12
 
 
-def test_worker_start_fails_jobs_left_running_by_a_crash(
+def _never_read(*args, **kwargs):
+    raise AssertionError("the file was read again")
+
+
+def test_a_check_found_attempted_is_failed_and_not_read_again(
+    operator_client, unit, current_period, ktp, monkeypatch
+):
+    # A check that died (its worker killed mid-read) left the job "checking", attempted.
+    _upload(operator_client, unit, current_period, _csv(_rows()))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(attempts=1)
+    monkeypatch.setattr(readers, "open_response_file", _never_read)
+    job = import_job_check(ImportJob.objects.get())
+    assert job.status == Status.FAILED
+    assert job.problems[0]["text"] == DIED
+    assert not job_path(job).exists()
+
+
+def test_a_load_found_running_is_failed_and_loads_nothing(
     operator_client, unit, current_period, ktp
 ):
     _upload(operator_client, unit, current_period, _csv(_rows()))
     job = import_job_check(ImportJob.objects.get())
-    ImportJob.objects.filter(pk=job.pk).update(status=Status.RUNNING)
-    assert import_jobs_recover() == 1
-    job.refresh_from_db()
+    # Its load died: the job was moved to "running", the load's transaction never committed.
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.RUNNING, attempts=2)
+    job = import_job_run(ImportJob.objects.get(pk=job.pk))
     assert job.status == Status.FAILED
-    assert job.problems[0]["text"] == (
-        "Impor terputus (server berhenti); tidak ada yang diimpor. Unggah file itu lagi."
-    )
+    assert job.problems[0]["text"] == DIED
     assert not job_path(job).exists()
     assert Response.objects.count() == 0
+
+
+@pytest.fixture
+def db_tasks(transactional_db, settings, tmp_path):
+    """The production backend (tasks stored for `skm importworker`); real commits, since
+    the worker checks its connection between tasks, as db_worker does."""
+    settings.TASKS = DB_TASKS
+    settings.DATA_DIR = tmp_path
+
+
+def test_worker_checks_and_loads_waiting_jobs(db_tasks, operator_client, unit, current_period, ktp):
+    from django_tasks_db.models import DBTaskResult
+
+    _upload(operator_client, unit, current_period, _csv(_rows()))
+    job = ImportJob.objects.get()
+    assert job.status == Status.CHECKING
+    assert DBTaskResult.objects.get().task_path == "skm.transfer.jobs.import_check_task"
+    call_command("importworker", "--batch", "--worker-id", "test-worker")
+    job.refresh_from_db()
+    assert job.status == Status.READY
+    operator_client.post(_url(unit, f"{job.stored_name}/muat/"))
+    call_command("importworker", "--once", "--worker-id", "test-worker")
+    job.refresh_from_db()
+    assert job.status == Status.DONE
+    assert Response.objects.count() == 12
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_worker_start_fails_the_jobs_its_dead_predecessor_left(
+    db_tasks, operator_client, unit, current_period, ktp
+):
+    from django_tasks_db.models import DBTaskResult
+
+    _upload(operator_client, unit, current_period, _csv(_rows()))
+    job = ImportJob.objects.get()
+    # Worker "w1" took the check and died in it: its task stays "running" (django-tasks-db
+    # never takes a running task again), the job "checking" with its attempt recorded.
+    DBTaskResult.objects.update(status="RUNNING", worker_ids=["w1"])
+    ImportJob.objects.filter(pk=job.pk).update(attempts=1)
+    # Another worker leaves it alone: w1 might still be working on it.
+    call_command("importworker", "--batch", "--worker-id", "w2")
+    job.refresh_from_db()
+    assert (job.status, DBTaskResult.objects.get().status) == (Status.CHECKING, "RUNNING")
+    # w1 starting again knows that its predecessor died.
+    call_command("importworker", "--batch", "--worker-id", "w1")
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert job.problems[0]["text"] == DIED
+    assert not job_path(job).exists()
+    task = DBTaskResult.objects.get()
+    assert (task.status, task.exception_class_path) == ("FAILED", "skm.config.tasks.WorkerDied")
+    # Another upload flows as usual.
+    _upload(operator_client, unit, current_period, _csv(_rows(3)))
+    call_command("importworker", "--batch", "--worker-id", "w1")
+    assert ImportJob.objects.latest("pk").status == Status.READY
+
+
+def test_a_large_file_on_sqlite_is_refused_at_the_check(
+    operator_client, unit, current_period, ktp, settings
+):
+    from django.db import connection
+
+    settings.IMPORT_SQLITE_MAX_ROWS = 10
+    _upload(operator_client, unit, current_period, _csv(_rows(11)))
+    job = import_job_check(ImportJob.objects.get())
+    if connection.vendor != "sqlite":
+        assert job.status == Status.READY  # PostgreSQL: no such limit
+        return
+    assert job.status == Status.REFUSED
+    assert job.problems[0]["text"] == (
+        "Berkas berisi lebih dari 10 baris. Di server ini (basis data SQLite) paling "
+        "banyak 10 baris dapat diimpor sekaligus, karena impor menahan semua penulisan "
+        "lain sampai selesai. Pecah berkas menjadi beberapa bagian berisi paling banyak "
+        "10 baris, atau minta admin memindahkan aplikasi ke PostgreSQL."
+    )
+    assert not job_path(job).exists()
+    _upload(operator_client, unit, current_period, _csv(_rows(10)))
+    assert import_job_check(ImportJob.objects.latest("pk")).status == Status.READY
 
 
 def test_another_units_job_is_not_found(client, stranger, operator, unit, current_period, ktp):

@@ -21,7 +21,6 @@ BASE = f"/staf/unit/{DUKCAPIL}/laporan/"
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    settings.IMPORT_RUNNER = "worker"  # the tests run the job themselves, as the worker does
     call_command("demo")
     unit = Unit.objects.get(slug=DUKCAPIL)
     return unit, Period.objects.get(unit=unit, slug="semester-i-2025")
@@ -184,3 +183,22 @@ def test_the_api_hands_out_the_same_documents(client, demo, head, outsider):
     assert client.get(url.replace("format=docx", "format=odt")).status_code == 422
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_job_found_running_is_failed_and_not_made_again(client, demo, head, monkeypatch):
+    # Its worker died while making it: the job stayed "running" (its attempt).
+    client.force_login(head)
+    job, location = _make(client)
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the document was made again")
+
+    monkeypatch.setattr("skm.reports.jobs.build", never)
+    job = report_job_run(ReportJob.objects.get(pk=job.pk))
+    died = (
+        "Pemrosesan berhenti tak terduga (proses pekerja mati). Buat ulang dokumen atau "
+        "hubungi admin."
+    )
+    assert (job.status, job.error) == (ReportJob.Status.FAILED, died)
+    assert died in client.get(location).content.decode()

@@ -1,95 +1,114 @@
-"""`skm importworker`: check and load web imports outside the web server.
+"""`skm importworker`: run the background jobs (web imports, report documents).
 
-Run it as a service in production (settings.IMPORT_RUNNER = "worker"); see
-docs/operations.md. ``--once`` works through the waiting jobs and exits (cron, or to pick up
-jobs that a restarted development server left behind).
+The jobs are django-tasks tasks stored by django-tasks-db; this command is its `db_worker`
+with a fixed worker id and a recovery step first (docs/operations.md):
+
+1. it takes a lock on its worker id (``<DATA_DIR>/workers/<id>.lock``), so that a second
+   worker of the same id cannot start while the first one lives;
+2. it fails the tasks still "running" under its id, and their jobs, with a message: the
+   previous process of that id died in them (killed, out of memory, a crash while reading
+   a file). They are never run again, and the other jobs flow;
+3. it cancels checked imports nobody confirmed within a week;
+4. it runs `db_worker` (``--batch``: the waiting tasks, then exit).
+
+Run it as a systemd service (deploy/skm-worker.service, Restart=always). Several workers
+may run, on one machine or several, each with its own ``--worker-id``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
-import signal
-import time
+import hashlib
+import re
+import socket
+from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections, connection
 from django.utils.translation import gettext as _
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
 
-from skm.transfer.jobs import (
-    import_job_take,
-    import_job_work,
-    import_jobs_expire,
-    import_jobs_recover,
-    imports_dir,
-)
+from skm.config.tasks import recover_dead_tasks
+from skm.transfer.jobs import import_jobs_expire
+
+
+def default_worker_id() -> str:
+    return socket.gethostname()[:64]
+
+
+def _lock_name(worker_id: str) -> str:
+    if re.fullmatch(r"[A-Za-z0-9._-]{1,64}", worker_id):
+        return f"{worker_id}.lock"
+    return hashlib.sha256(worker_id.encode()).hexdigest()[:32] + ".lock"
 
 
 class Command(BaseCommand):
-    help = _("Check and load the files uploaded on the import page (background worker).")
+    help = _(
+        "Run the background jobs (imports, report documents): django-tasks-db's worker, "
+        "after failing the jobs a dead worker of the same id left."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help=_("work through the waiting jobs, then exit")
+            "--worker-id",
+            default=default_worker_id(),
+            help=_("this worker's id, unique among the workers (default: the host name)"),
+        )
+        parser.add_argument(
+            "--batch",
+            "--once",
+            action="store_true",
+            dest="batch",
+            help=_("run the waiting jobs, then exit"),
         )
         parser.add_argument(
             "--interval",
             type=float,
-            default=2.0,
-            help=_("seconds between looks for new jobs (default 2)"),
+            default=1.0,
+            help=_("seconds between looks for new jobs (default 1)"),
         )
 
     def handle(self, *args, **opts) -> None:
-        folder = imports_dir()
+        alias = DEFAULT_TASK_BACKEND_ALIAS
+        if not isinstance(task_backends[alias], DatabaseBackend):
+            raise CommandError(
+                _("SKM_TASKS=%(runner)s: the jobs are not stored for a worker.")
+                % {"runner": settings.TASK_RUNNER}
+            )
+        worker_id = opts["worker_id"]
+        if not worker_id or len(worker_id) > 64:
+            raise CommandError(_("The worker id must have 1 to 64 characters."))
+        folder = Path(settings.DATA_DIR) / "workers"
         folder.mkdir(parents=True, exist_ok=True)
-        # One worker per data directory: starting fails the jobs left "running", which
-        # would be wrong while another worker is still loading them.
-        lock = open(folder / "worker.lock", "w")  # noqa: SIM115 (held for the process)
+        # Recovery fails what runs under this id: wrong while another process of the same
+        # id lives. The lock ends with the process, however it ends.
+        lock = open(folder / _lock_name(worker_id), "w")  # noqa: SIM115 (held for the process)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise CommandError(_("Another import worker is already running.")) from None
-
-        stopping = False
-
-        def stop(signum, frame) -> None:
-            nonlocal stopping
-            stopping = True
-
-        with contextlib.suppress(ValueError):  # not in the main thread (tests)
-            signal.signal(signal.SIGTERM, stop)
-            signal.signal(signal.SIGINT, stop)
-
-        failed = import_jobs_recover()
-        if failed:
-            self.stderr.write(_("%(n)s interrupted import(s) marked as failed.") % {"n": failed})
-        worked = 0
-        while not stopping:
-            # Drop a connection the database closed meanwhile; never inside a transaction
-            # (a test runs the worker within one, and closing would break it).
-            if not connection.in_atomic_block:
-                close_old_connections()
+            raise CommandError(
+                _("Another worker with the id %(id)s is already running.") % {"id": worker_id}
+            ) from None
+        try:
+            failed = recover_dead_tasks(alias, lambda worker: worker == worker_id)
+            if failed:
+                self.stderr.write(
+                    _("%(n)s job(s) whose worker died marked as failed.") % {"n": failed}
+                )
             import_jobs_expire()
-            job = import_job_take()
-            if job is None:
-                # Report documents wait here too (skm.reports.jobs) when IMPORT_RUNNER is
-                # "worker".
-                from skm.reports.jobs import report_job_run, report_job_take
-
-                report = report_job_take()
-                if report is not None:
-                    report_job_run(report)
-                    continue
-                if opts["once"]:
-                    break
-                time.sleep(opts["interval"])
-                continue
-            job = import_job_work(job)
-            worked += 1
-            self.stdout.write(
-                _("Import %(id)s (%(name)s): %(status)s")
-                % {"id": job.pk, "name": job.original_name, "status": job.get_status_display()}
+            call_command(
+                "db_worker",
+                worker_id=worker_id,
+                batch=opts["batch"],
+                interval=opts["interval"],
+                reload=False,
+                startup_delay=False,
+                backend_name=alias,
+                verbosity=opts["verbosity"],
+                stdout=self.stdout._out,
+                stderr=self.stderr._out,
             )
-        lock.close()
-        if opts["once"]:
-            self.stdout.write(_("%(n)s job(s) done.") % {"n": worked})
+        finally:
+            lock.close()
