@@ -4,6 +4,11 @@ Who sees what: a staff session sees the units of its roles (skm.org.access); a u
 key (Authorization: Bearer) sees that unit and the units below it; without either, only
 published results (and the units and periods that have them) are readable. Anything else
 is a 404, so that the existence of a unit or period does not leak.
+
+What "published" shows: exactly the open data (``published_result``, the one function of
+every public surface: minimum-cell rule, no figures of a period that is not closed, a
+closed period's snapshot). A unit's API key is its staff's machine access and reads the
+unit's own figures, as its staff see them on the dashboard (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from skm.surveys.breakdowns import BY, part_dict, results_by, results_of_childre
 from skm.surveys.counts import one_reading
 from skm.surveys.invitations import api_key_verify
 from skm.surveys.models import Period, Publication
+from skm.surveys.publication import published_result
 from skm.surveys.results import periods_covering
 from skm.surveys.selectors import period_result
 
@@ -151,4 +157,9 @@ def results(
             "rollup": found.rollup.result.to_dict() if found.rollup else None,
             "children": [part_dict(p, "unit") for p in found.children],
         }
+    if published_only:
+        publication = Publication.objects.select_related("period", "unit__agency").get(
+            unit=unit, period=period
+        )
+        return published_result(publication).to_dict()
     return period_result(period, unit=unit).to_dict()

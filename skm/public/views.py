@@ -28,10 +28,10 @@ from skm.surveys.invitations import (
     response_create_invited,
 )
 from skm.surveys.models import Period, Rejection, Response
+from skm.surveys.publication import published_result
 from skm.surveys.selectors import (
     latest_publication,
     period_in_force,
-    period_result,
     questionnaire_elements,
 )
 from skm.surveys.services import rejection_record, response_create
@@ -210,8 +210,10 @@ def thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
     publication = latest_publication(unit)
     result = None
     if publication is not None:
-        result = period_result(publication.period, unit=unit)
-        if result.ikm_text is None:
+        # The public figures only (docs/privacy.md): none of a period that is not closed,
+        # which is the one a person just answered, and none under the minimum-cell rule.
+        result = published_result(publication)
+        if result.ikm is None:
             result = None
     return render(
         request,

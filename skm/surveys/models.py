@@ -532,6 +532,33 @@ class Publication(models.Model):
         return f"{self.unit} - {self.period.name}"
 
 
+class PublicationSnapshot(models.Model):
+    """The public figures of a unit's closed period, frozen (docs/privacy.md): the public
+    never sees figures recomputed per request, so one late response cannot be read off
+    by comparing two readings. Refreshed only when at least MIN_CELL respondents came or
+    went since (skm.surveys.publication)."""
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("unit")
+    )
+    respondents = models.PositiveIntegerField(_("respondents"))
+    figures = models.JSONField(_("figures"))
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        verbose_name = _("publication snapshot")
+        verbose_name_plural = _("publication snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="publication_snapshot_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} - {self.period.name} ({self.respondents})"
+
+
 class ImportJob(TimeStampedModel):
     """A response file uploaded in the web app, checked, then loaded in the background.
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from skm.method.profile import EDUCATIONS, GENDERS
 from skm.org.models import Unit
-from skm.surveys.models import Period, Publication, Response
-from skm.surveys.selectors import period_result
+from skm.surveys.models import Period, Publication, PublicationSnapshot, Response
+from skm.surveys.selectors import period_result, period_summary, questionnaire_elements
 
 # Statistical disclosure control: a figure computed from fewer respondents than this is
 # never published, so that nobody can read one respondent's answers or profile from it.
@@ -24,6 +25,11 @@ MIN_CELL = 5
 SUPPRESSED_NOTE = (
     "Nilai dikosongkan: dihitung dari kurang dari 5 responden, atau dapat dipakai untuk "
     "menghitung nilai seperti itu (aturan sel minimum)."
+)
+# Open periods publish no figure (docs/privacy.md: differencing and padding).
+PENDING_NOTE = (
+    "Nilai belum diumumkan: nilai periode survei diumumkan setelah periode ditutup, "
+    "agar jawaban seorang responden tidak dapat dihitung dari perubahan nilai."
 )
 
 
@@ -138,6 +144,14 @@ class PublishedResult:
     gender: list[Cell]
     education: list[Cell]
     suppressed: bool = field(default=False)
+    # The period is not closed: no figure is shown at all (docs/privacy.md).
+    pending: bool = field(default=False)
+
+    @property
+    def note(self) -> str | None:
+        if self.pending:
+            return PENDING_NOTE
+        return SUPPRESSED_NOTE if self.suppressed else None
 
     def to_dict(self) -> dict[str, Any]:
         """The open-data JSON (key order is part of the format)."""
@@ -170,7 +184,7 @@ class PublishedResult:
             "respondents_by_sex": {c.code: c.value for c in self.gender},
             "respondents_by_education": {c.code: c.value for c in self.education},
             "min_cell": MIN_CELL,
-            "note": SUPPRESSED_NOTE if self.suppressed else None,
+            "note": self.note,
         }
 
 
@@ -192,23 +206,43 @@ def suppress_counts(counts: dict[str, int]) -> dict[str, int | None]:
 
 
 def published_result(publication: Publication) -> PublishedResult:
-    """The public figures of a publication, with the minimum-cell rule applied."""
+    """What the public may see of a publication: the one function every public surface
+    (page, widget, data.json, data.csv, the anonymous API, the thank-you page, the poster)
+    reads, so that none shows more than another (docs/privacy.md).
+
+    - A period that is not closed shows no figure at all (``pending``): figures that change
+      with every submission would give a submission away by differencing two readings, and
+      would show an attacker when padding a small unit with known responses lifted it over
+      the minimum.
+    - A closed period shows its snapshot (``PublicationSnapshot``), taken the first time it
+      is needed and refreshed only when at least MIN_CELL respondents came or went since,
+      so that a late response or deletion is never visible on its own.
+    - The minimum-cell rule applies to the figures in both cases.
+    """
     period, unit = publication.period, publication.unit
+    if period.status != Period.Status.CLOSED:
+        return _result(publication, _withheld(period), pending=True)
+    return _result(publication, _snapshot(period, unit), pending=False)
+
+
+def _figures(period: Period, unit: Unit) -> dict[str, Any]:
+    """The public figures of the unit's period now, with the minimum-cell rule applied
+    (JSON-ready: what a snapshot stores)."""
     result = period_result(period, unit=unit)
     total_small = result.respondents < MIN_CELL
     elements = []
     for e in result.elements:
         hide = total_small or e.answered < MIN_CELL
         elements.append(
-            ElementRow(
-                code=e.code,
-                name=e.name,
-                answered=None if hide else e.answered,
-                nrr=None if hide else e.nrr_text,
-                score=None if hide else e.score_text,
-                grade=None if hide or e.grade is None else e.grade.letter,
-                performance=None if hide or e.grade is None else e.grade.performance,
-            )
+            {
+                "code": e.code,
+                "name": e.name,
+                "answered": None if hide else e.answered,
+                "nrr": None if hide else e.nrr_text,
+                "score": None if hide else e.score_text,
+                "grade": None if hide or e.grade is None else e.grade.letter,
+                "performance": None if hide or e.grade is None else e.grade.performance,
+            }
         )
     profile = profile_counts(period, unit)
     if total_small:
@@ -217,26 +251,89 @@ def published_result(publication: Publication) -> PublishedResult:
     else:
         gender = suppress_counts(profile["gender"])
         education = suppress_counts(profile["education"])
-    gender_labels, education_labels = dict(GENDERS), dict(EDUCATIONS)
-    suppressed = (
-        total_small
-        or any(e.suppressed for e in elements)
-        or None in gender.values()
-        or None in education.values()
-    )
     show_ikm = not total_small and result.ikm_text is not None
+    return {
+        "total": result.respondents,
+        "respondents": None if total_small else result.respondents,
+        "ikm": result.ikm_text if show_ikm else None,
+        "grade": result.grade.letter if show_ikm and result.grade else None,
+        "performance": result.grade.performance if show_ikm and result.grade else None,
+        "elements": elements,
+        # [code, count] pairs: a JSON object's key order is not kept (PostgreSQL jsonb).
+        "gender": list(gender.items()),
+        "education": list(education.items()),
+    }
+
+
+def _withheld(period: Period) -> dict[str, Any]:
+    """No figure at all: the element names and the profile categories only."""
+    return {
+        "total": None,
+        "respondents": None,
+        "ikm": None,
+        "grade": None,
+        "performance": None,
+        "elements": [
+            dict.fromkeys(("answered", "nrr", "score", "grade", "performance"))
+            | {"code": row.code, "name": row.name}
+            for row in questionnaire_elements(period)
+        ],
+        "gender": [(code, None) for code, _ in GENDERS],
+        "education": [(code, None) for code, _ in EDUCATIONS],
+    }
+
+
+def _snapshot(period: Period, unit: Unit) -> dict[str, Any]:
+    """The closed period's frozen public figures: taken when first needed, refreshed only
+    when the respondents changed by at least MIN_CELL (an aggregate of its own)."""
+    current = period_summary(period, unit=unit).respondents
+    snapshot = PublicationSnapshot.objects.filter(period=period, unit=unit).first()
+    if snapshot is not None and abs(current - snapshot.respondents) < MIN_CELL:
+        return snapshot.figures
+    figures = _figures(period, unit)
+    try:
+        with transaction.atomic():
+            PublicationSnapshot.objects.update_or_create(
+                period=period,
+                unit=unit,
+                defaults={
+                    "respondents": figures["total"],
+                    "figures": figures,
+                    "taken_at": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        # A concurrent request took it at the same moment: the same figures.
+        pass
+    return figures
+
+
+def _result(publication: Publication, figures: dict[str, Any], *, pending: bool):
+    elements = [
+        ElementRow(**{k: e[k] for k in ElementRow.__dataclass_fields__})
+        for e in figures["elements"]
+    ]
+    gender_labels, education_labels = dict(GENDERS), dict(EDUCATIONS)
+    gender = [Cell(k, gender_labels.get(k, k), v) for k, v in figures["gender"]]
+    education = [Cell(k, education_labels.get(k, k), v) for k, v in figures["education"]]
+    suppressed = not pending and (
+        figures["respondents"] is None
+        or any(e.suppressed for e in elements)
+        or any(c.value is None for c in gender + education)
+    )
     return PublishedResult(
-        unit=unit,
-        period=period,
+        unit=publication.unit,
+        period=publication.period,
         publication=publication,
-        respondents=None if total_small else result.respondents,
-        ikm=result.ikm_text if show_ikm else None,
-        grade=result.grade.letter if show_ikm and result.grade else None,
-        performance=result.grade.performance if show_ikm and result.grade else None,
+        respondents=figures["respondents"],
+        ikm=figures["ikm"],
+        grade=figures["grade"],
+        performance=figures["performance"],
         elements=elements,
-        gender=[Cell(k, gender_labels[k], v) for k, v in gender.items()],
-        education=[Cell(k, education_labels[k], v) for k, v in education.items()],
+        gender=gender,
+        education=education,
         suppressed=suppressed,
+        pending=pending,
     )
 
 
@@ -245,7 +342,7 @@ def open_data_rows(data: PublishedResult) -> list[list[object]]:
 
     def row(indicator: str, code: str, label: str, value: object) -> list[object]:
         if value is None:
-            return [indicator, code, label, "", SUPPRESSED_NOTE if data.suppressed else ""]
+            return [indicator, code, label, "", data.note or ""]
         return [indicator, code, label, value, ""]
 
     rows: list[list[object]] = [["indicator", "code", "label", "value", "note"]]

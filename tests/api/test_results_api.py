@@ -25,13 +25,17 @@ def _bearer(unit_slug):
     return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
 
 
-def test_published_results_equal_the_command_and_are_public(demo, client, capsys):
-    call_command("results", "--unit", DUKCAPIL, "--period", "semester-i-2025", "--json")
-    expected = json.loads(capsys.readouterr().out)
+def test_published_results_are_the_open_data_for_the_public(demo, client, capsys):
+    """Anonymous callers get exactly the published open data (minimum-cell rule, nothing of
+    an open period); the unit's key gets the `skm results --json` figures."""
     response = client.get(SEED)
     assert response.status_code == 200
-    assert response.json() == expected
+    assert response.json() == client.get(f"/p/{DUKCAPIL}/semester-i-2025/data.json").json()
     assert response.json()["ikm"] == "93.40"
+    assert "total" not in response.json()["elements"][0]
+    call_command("results", "--unit", DUKCAPIL, "--period", "semester-i-2025", "--json")
+    expected = json.loads(capsys.readouterr().out)
+    assert client.get(SEED, **_bearer(DUKCAPIL)).json() == expected
 
 
 def test_unpublished_results_need_the_unit_key_or_a_role(demo, client):

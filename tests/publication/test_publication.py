@@ -66,6 +66,8 @@ def test_publication_of_a_parent_does_not_publish_its_child(client, unit, child,
     assert client.get(f"/p/{unit.slug}/").status_code == 200
     assert client.get(f"/p/{child.slug}/").status_code == 404
     publication_publish(period=period, unit=child)
+    period.status = period.Status.CLOSED  # an open period publishes no figure
+    period.save(update_fields=["status"])
     assert client.get(f"/p/{child.slug}/{period.slug}/data.json").json()["respondents"] == 6
 
 
