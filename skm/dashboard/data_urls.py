@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from skm.dashboard import exports, imports, paper, posters, responses
+from skm.dashboard import exports, held, imports, paper, posters, responses
 
 unit = "unit/<slug:unit_slug>/"
 job = unit + "impor/<uuid:job_ref>/"
@@ -40,4 +40,6 @@ urlpatterns = [
         responses.response_remove,
         name="response_delete",
     ),
+    path(unit + "ditahan/", held.held_list, name="held"),
+    path(unit + "ditahan/putuskan/", held.held_decide, name="held_decide"),
 ]

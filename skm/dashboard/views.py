@@ -14,6 +14,7 @@ from skm.org.access import (
     units_for_user,
     user_can,
 )
+from skm.surveys.held import held_count
 from skm.surveys.models import Period
 from skm.surveys.selectors import period_in_force, period_result
 
@@ -55,5 +56,6 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "in_force": period_in_force(unit),
             "can_enter": user_can(request.user, unit, ENTRY_ROLES),
             "can_manage": user_can(request.user, unit, MANAGE_ROLES),
+            "held": held_count(unit),
         },
     )

@@ -2,7 +2,9 @@
 
 Anonymous visitors only. A POST passes, in this order: survey open? honeypot (silent),
 form-instance token, replay of an accepted form (lands on the thank-you page again),
-invitation, answers, fill time, rate limit; then one service call stores the response.
+invitation, answers, fill time, rate limit; then one service call stores the response
+(held for review when its address sent more forms this hour than the unit's threshold,
+refused only above the hard ceiling: skm.surveys.abuse.rate_check).
 Every refusal is counted per unit, day and reason (``rejection_record``), nothing else.
 """
 
@@ -138,7 +140,8 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
             "“Send answers” again."
         )
         return _render_form(request, unit, period, service, form, notice=notice, status=400)
-    if not abuse.rate_limit_hit(request=request, unit=unit):
+    verdict = abuse.rate_check(request=request, unit=unit, period=period)
+    if verdict is abuse.Verdict.REFUSE:
         rejection_record(unit=unit, reason=Reason.RATE_LIMIT)
         notice = _(
             "Too many surveys were sent from your network in the last hour. Your answers "
@@ -159,6 +162,8 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
         "occupation_other": form.cleaned_data["occupation_other"],
         "suggestion": form.cleaned_data["suggestion"],
         "client_id": instance.id,
+        # The respondent sees the same thank-you page: a held answer is not lost.
+        "hold_reason": Response.HoldReason.RATE_LIMIT if verdict is abuse.Verdict.HOLD else "",
     }
     if invitation is not None:
         try:

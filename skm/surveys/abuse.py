@@ -4,7 +4,9 @@ Three cheap filters sit in front of ``response_create`` (see docs/security.md):
 
 - a rate limit per client per unit, counted in Django's cache under a keyed hash of the
   client's address (the address itself is never stored, logged or used as a key), kept for
-  at most one hour;
+  at most one hour. Many people share one address (the unit's guest Wi-Fi, an office, a
+  carrier's NAT), so a form over the unit's threshold is not refused but stored and held
+  for review (skm/surveys/held.py); only a hard ceiling far above it is refused;
 - a signed form-instance token: it carries the idempotency key of the response (so a double
   click stores one response) and the time the form was shown (so a bot that posts within
   seconds is told to check its answers);
@@ -16,7 +18,9 @@ Nothing here writes to the database; refusals are counted by the caller through
 
 from __future__ import annotations
 
+import enum
 import logging
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from skm.org.models import Unit
+from skm.surveys.models import Period
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +46,13 @@ FORM_TOKEN_MAX_AGE = 24 * 3600
 FORM_TOKEN_SALT = "skm.surveys.abuse.form-instance"  # noqa: S105 (a salt, not a secret)
 
 RATE_WINDOW_SECONDS = 3600
+# The threshold per address per hour is at least Unit.submissions_per_hour and at least
+# the share of the expected daily volume that can come in one busy hour: a quarter of a
+# day's respondents (opening hours are about eight, and the morning queue is the peak).
+PEAK_HOUR_SHARE = 0.25
+# Above the threshold forms are held for review; above this many times the threshold
+# they are refused (429), so that a flood from one address cannot fill the database.
+CEILING_FACTOR = 10
 _RATE_PURPOSE = "skm.surveys.abuse.rate-limit"
 # 128 bits: no collisions in practice, and nothing to gain by keeping the full digest.
 _RATE_KEY_HEX = 32
@@ -86,14 +98,59 @@ def _rate_cache_key(key: str) -> str:
     return f"skm:rate:{key}"
 
 
-def rate_limit_hit(*, request: HttpRequest, unit: Unit) -> bool:
-    """Count one submission of this client to this unit; False when over the limit.
+def expected_daily(period: Period) -> float | None:
+    """Respondents a day the period expects: its population (service users in the period)
+    over its days, calendar days included; None without a population."""
+    if not period.population:
+        return None
+    days = (period.end_date - period.start_date).days + 1
+    return period.population / max(days, 1)
+
+
+def hold_threshold(unit: Unit, period: Period) -> int:
+    """Forms per address per hour accepted straight away; the ones after it are held.
+
+    ``max(Unit.submissions_per_hour, ceil(PEAK_HOUR_SHARE * expected daily volume))``:
+    a Dinas serving 200 people a day may see 50 of them in its busiest hour, all on its
+    guest Wi-Fi. The volume is the period's (it covers the units below the period's
+    unit too, so a sub-unit gets its whole period's allowance: an upper bound).
+    """
+    daily = expected_daily(period)
+    derived = math.ceil(PEAK_HOUR_SHARE * daily) if daily else 0
+    return max(unit.submissions_per_hour, derived, 1)
+
+
+def hard_ceiling(threshold: int) -> int:
+    """Forms per address per hour above which the answer is 429 (nothing stored)."""
+    return threshold * CEILING_FACTOR
+
+
+class Verdict(enum.Enum):
+    ACCEPT = "accept"  # stored and counted
+    HOLD = "hold"  # stored, held for review, counted only once accepted
+    REFUSE = "refuse"  # over the hard ceiling: 429, nothing stored
+
+
+def rate_check(*, request: HttpRequest, unit: Unit, period: Period) -> Verdict:
+    """Count one submission of this client to this unit and say what to do with it.
 
     The window starts with the client's first submission and lasts an hour (the counter's
     expiry), so the hashed key is kept at most an hour. Refused attempts count too, so a
-    flood never reopens the window early.
+    flood never reopens the window early. Up to ``hold_threshold`` forms are accepted, up
+    to ``hard_ceiling`` of it held, the rest refused.
     """
-    limit = unit.submissions_per_hour
+    threshold = hold_threshold(unit, period)
+    count = _rate_count(request, unit)
+    if count <= threshold:
+        return Verdict.ACCEPT
+    if count <= hard_ceiling(threshold):
+        return Verdict.HOLD
+    return Verdict.REFUSE
+
+
+def _rate_count(request: HttpRequest, unit: Unit) -> int:
+    """This client's submissions to this unit in its current window, this one included;
+    0 when the cache is away."""
     key = _rate_cache_key(client_key(client_address(request), unit))
     try:
         cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
@@ -107,8 +164,8 @@ def rate_limit_hit(*, request: HttpRequest, unit: Unit) -> bool:
         # The cache (Redis) is down: the survey stays open rather than refusing everyone;
         # the other filters still apply. Logged without the key, which is per client.
         logger.warning("Rate limit not applied: the cache is unavailable.", exc_info=True)
-        return True
-    return count <= limit
+        return 0
+    return count
 
 
 # -- form-instance token -----------------------------------------------------------------

@@ -473,8 +473,8 @@ class Difference:
 
 def _where(period_id: int, unit_ids: Sequence[int] | None, alias: str) -> tuple[str, list]:
     where, params = [f"{alias}.period_id = %s"], [period_id]
-    if alias == "r":  # deleted responses count nowhere
-        where.append("r.deleted_at IS NULL")
+    if alias == "r":  # deleted responses and those held for review count nowhere
+        where.append("r.deleted_at IS NULL AND r.held_at IS NULL")
     if unit_ids is not None:
         where.append(f"{alias}.unit_id IN ({', '.join(['%s'] * len(unit_ids)) or 'NULL'})")
         params.extend(unit_ids)

@@ -247,10 +247,11 @@ class AgencyOfItsResponse:
 
 
 class ActiveResponses(models.Manager):
-    """Responses that were not deleted (``Response.all_objects`` has every one)."""
+    """Responses that count: neither deleted nor held for review (``Response.all_objects``
+    has every one)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        return super().get_queryset().filter(deleted_at__isnull=True, held_at__isnull=True)
 
 
 class Response(models.Model):
@@ -261,6 +262,12 @@ class Response(models.Model):
         KIOSK = "kiosk", _("Kiosk")
         PAPER = "paper", _("Paper")
         IMPORT = "import", _("Imported file")
+
+    class HoldReason(models.TextChoices):
+        RATE_LIMIT = (
+            "rate_limit",
+            _("More forms from one network address in an hour than the unit's threshold"),
+        )
 
     # The distribution column (docs/scaling.md): the agency of the unit, on every row of
     # the tables that grow with the respondents, so that a distributed PostgreSQL (Citus)
@@ -322,6 +329,13 @@ class Response(models.Model):
     )
     # A database default too: the kiosk writes responses with plain SQL.
     delete_reason = models.TextField(_("reason for deleting"), blank=True, db_default="")
+    # Held for review (skm/surveys/held.py): stored, but outside every count and result
+    # until staff accept it (held_at cleared, counted then) or reject it (deleted with the
+    # reason; it was never counted). The reason it was held stays after the review.
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    hold_reason = models.CharField(
+        _("reason held"), max_length=24, choices=HoldReason.choices, blank=True, db_default=""
+    )
 
     objects = ActiveResponses()
     all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
@@ -333,6 +347,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["period", "unit"], name="response_period_unit"),
             models.Index(fields=["unit", "submitted_at"], name="response_unit_time"),
+            # The few responses waiting for review, found without reading the others.
+            models.Index(
+                fields=["unit", "held_at"],
+                name="response_held",
+                condition=Q(held_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

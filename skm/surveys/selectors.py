@@ -183,7 +183,7 @@ def _raw_codes(
     answer_t = Answer._meta.db_table
     response_t = Response._meta.db_table
     unit_t = Unit._meta.db_table
-    where = ["r.period_id = %s", "r.deleted_at IS NULL"]
+    where = ["r.period_id = %s", "r.deleted_at IS NULL", "r.held_at IS NULL"]
     params: list[object] = [period.pk]
     if unit is not None:
         where.append(f"r.unit_id IN (SELECT id FROM {unit_t} WHERE path LIKE %s)")  # noqa: S608

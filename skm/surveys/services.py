@@ -145,11 +145,14 @@ def response_create(
     suggestion: str = "",
     client_id: uuid.UUID | None = None,
     kiosk: Kiosk | None = None,
+    hold_reason: str = "",
 ) -> Response:
     """Store one response; ``answers`` maps element codes to scores 1..4 (or None).
 
     With a ``client_id`` the call is idempotent: a replay (double click, a kiosk resending
     after a lost reply) returns the response already stored and writes nothing.
+    With a ``hold_reason`` (Response.HoldReason) it is stored held for review and counted
+    nowhere until accepted (skm/surveys/held.py).
     """
     if client_id is not None:
         existing = Response.all_objects.filter(
@@ -175,6 +178,7 @@ def response_create(
                 suggestion=suggestion,
                 client_id=client_id,
                 kiosk=kiosk,
+                hold_reason=hold_reason,
             )
     except IntegrityError:
         # Two copies of the same submission raced; the other one won.
@@ -210,6 +214,7 @@ def _response_create(
     suggestion: str,
     client_id: uuid.UUID | None,
     kiosk: Kiosk | None,
+    hold_reason: str = "",
 ) -> Response:
     _check_unit_in_period(period, unit)
     rows = questionnaire_elements(period)
@@ -239,6 +244,8 @@ def _response_create(
         suggestion=clean_text(suggestion),
         client_id=client_id,
         kiosk=kiosk,
+        held_at=timezone.now() if hold_reason else None,
+        hold_reason=hold_reason,
     )
     # The unique client id is left to the database: checked here by a query of its own,
     # a copy of this submission committed in the meantime raised ValidationError (a 500)
@@ -249,6 +256,8 @@ def _response_create(
         Answer(response=response, agency_id=unit.agency_id, element=by_code[code], value=value)
         for code, value in given.items()
     )
+    if hold_reason:  # held: counted only once accepted
+        return response
     deltas: dict = {}
     merge_delta(
         deltas,
@@ -542,7 +551,8 @@ def response_delete(*, response: Response, reason: str, user) -> Response:
         pairs = [(positions[e], v) for e, v in locked.answers.values_list("element_id", "value")]
         deltas: dict = {}
         merge_delta(deltas, delta_of_response(locked, pairs, period_units(locked.period)), -1)
-        counts_subtract(deltas)
+        if locked.held_at is None:  # a held response was never counted
+            counts_subtract(deltas)
         locked.deleted_at = timezone.now()
         locked.deleted_by = user if user is not None and user.is_authenticated else None
         locked.delete_reason = reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
@@ -10,6 +11,7 @@ from django.test import RequestFactory
 
 from skm.org.services import unit_create
 from skm.surveys import abuse
+from skm.surveys.models import Period
 
 
 def request(remote="192.0.2.10", forwarded=None):
@@ -102,11 +104,24 @@ def test_rate_limit_lets_forms_through_when_the_cache_is_down(unit, monkeypatch)
 
     monkeypatch.setattr(abuse.cache, "add", broken)
     unit.submissions_per_hour = 0
-    assert abuse.rate_limit_hit(request=request(), unit=unit) is True
+    period = Period(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 31))
+    assert abuse.rate_check(request=request(), unit=unit, period=period) is abuse.Verdict.ACCEPT
 
 
-def test_rate_limit_window(unit):
+def test_rate_limit_window_accepts_then_holds_then_refuses(unit):
     unit.submissions_per_hour = 2
-    hits = [abuse.rate_limit_hit(request=request(), unit=unit) for _i in range(3)]
-    assert hits == [True, True, False]
-    assert abuse.rate_limit_hit(request=request(remote="192.0.2.99"), unit=unit) is True
+    period = Period(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 31))
+    verdicts = [abuse.rate_check(request=request(), unit=unit, period=period) for _i in range(21)]
+    Verdict = abuse.Verdict
+    assert verdicts == [Verdict.ACCEPT] * 2 + [Verdict.HOLD] * 18 + [Verdict.REFUSE]
+    other = abuse.rate_check(request=request(remote="192.0.2.99"), unit=unit, period=period)
+    assert other is Verdict.ACCEPT
+
+
+def test_the_threshold_grows_with_the_expected_daily_volume(unit):
+    # 3,100 service users over 31 days: 100 a day, a quarter of them in the busiest hour
+    period = Period(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 31), population=3100)
+    assert abuse.hold_threshold(unit, period) == 25
+    verdicts = [abuse.rate_check(request=request(), unit=unit, period=period) for _i in range(26)]
+    assert verdicts[24] is abuse.Verdict.ACCEPT
+    assert verdicts[25] is abuse.Verdict.HOLD
