@@ -16,8 +16,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -41,9 +43,17 @@ from skm.method.profile import (
     parse_gender,
     parse_occupation,
 )
+from skm.transfer import contained
+from skm.transfer import workbook as parts
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_KEPT_PROBLEMS",
+    "MAX_RECORD_CHARS",
+    "MAX_SHEET_CELLS",
+    "MAX_SHEET_COLUMNS",
+    "MAX_SHEET_ROWS",
     "MAX_SUGGESTION_CHARS",
     "PROFILE_FIELDS",
     "Column",
@@ -378,7 +388,21 @@ MAX_UNPACKED_BYTES = 1_000_000_000
 MAX_RATIO = 100  # for entries above RATIO_FROM bytes unpacked
 RATIO_FROM = 10_000_000
 MAX_SHEET_ROWS = 2_000_000
+# Also the limit of a CSV row (header or data).
 MAX_SHEET_COLUMNS = 500
+# calamine builds a dense grid of the sheet's used area, 32 bytes a cell plus the text of
+# each: 10 million cells (say 500,000 rows × 20 columns, twice the largest export seen)
+# stay near 320 MB before any text; larger areas are refused before anything is built.
+MAX_SHEET_CELLS = 10_000_000
+# One CSV record (a row, with the line breaks inside its quoted cells): a survey row is a
+# few kB; a longer record is a broken file (an unclosed quote) or an attack.
+MAX_RECORD_CHARS = 1_000_000
+# Distinct raw values remembered per column by the cell caches (beyond: parsed each time).
+_MAX_CACHED = 10_000
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _zip_kind(path: Path) -> str:
@@ -432,11 +456,59 @@ def _text_encoding(path: Path) -> str:
 
 
 def _read_error_reason(exc: Exception, encoding: str | None) -> str:
+    if isinstance(exc, _TooBig):
+        return str(exc)
     if "field larger than field limit" in str(exc):
         return f"sel terlalu panjang (lebih dari {csv.field_size_limit()} karakter)"
     if isinstance(exc, UnicodeError):
         return f"karakter tidak dapat dibaca dengan pengkodean {encoding}"
     return f"baris tidak dapat dibaca ({exc})"
+
+
+class _TooBig(csv.Error):
+    """A CSV record over the column or length limit: read as a broken record (the read
+    stops there), the message is the user-facing reason."""
+
+
+def _too_many_columns(count: int, *, at_least: bool = False) -> _TooBig:
+    return _TooBig(
+        f"baris ini berisi {'sedikitnya ' if at_least else ''}{_thousands(count)} kolom; "
+        f"paling banyak {_thousands(MAX_SHEET_COLUMNS)} kolom (periksa pemisah kolom dan "
+        "hapus kolom kosong di kanan tabel)"
+    )
+
+
+def _bounded_lines(f: Any, delimiter: str, pending: list[int]) -> Iterator[str]:
+    """The file's lines for csv.reader, each read with a length limit.
+
+    ``pending[0]`` counts the characters handed out since the last complete record
+    (:func:`_bounded_rows` resets it), so that a record is refused once it passes
+    MAX_RECORD_CHARS, however it is split into lines. A record on one line without any
+    quote is counted before csv builds its row of cells.
+    """
+    readline = f.readline
+    limit = MAX_RECORD_CHARS + 1
+    while line := readline(limit):
+        size = len(line)
+        pending[0] += size
+        if pending[0] == size and '"' not in line:
+            fields = line.count(delimiter) + 1
+            if fields > MAX_SHEET_COLUMNS:
+                raise _too_many_columns(fields, at_least=size == limit)
+        if pending[0] > MAX_RECORD_CHARS:
+            raise _TooBig(
+                f"baris ini lebih dari {_thousands(MAX_RECORD_CHARS)} karakter (batas satu "
+                'baris); periksa tanda kutip (") yang tidak ditutup'
+            )
+        yield line
+
+
+def _bounded_rows(reader: Iterator[list[str]], pending: list[int]) -> Iterator[list[str]]:
+    for cells in reader:
+        pending[0] = 0
+        if len(cells) > MAX_SHEET_COLUMNS:
+            raise _too_many_columns(len(cells))
+        yield cells
 
 
 def _split_outside_quotes(line: str, delimiter: str) -> int:
@@ -616,7 +688,11 @@ class ResponseFile:
         self._closers.append(f.close)
         self.delimiter = _detect_delimiter(f.read(1 << 16))
         f.seek(0)
-        reader = csv.reader(f, delimiter=self.delimiter)
+        pending = [0]
+        reader = _bounded_rows(
+            csv.reader(_bounded_lines(f, self.delimiter, pending), delimiter=self.delimiter),
+            pending,
+        )
         line = 0
         try:
             for cells in reader:
@@ -641,28 +717,55 @@ class ResponseFile:
         reason = _read_error_reason(exc, self.encoding)
         self._row_problem(line, f"{reason}; pembacaan dihentikan")
 
+    def _guard_xlsx(self, sheet: str | None) -> None:
+        """Refuse the sheet before calamine builds it in this process.
+
+        First the sheet's declared and used area, streamed from the ZIP (calamine builds a
+        dense grid of the used area: a few kB holding A1 and XFD1048576 would ask for
+        550 GB and abort the process); then a child process reads the sheet to the end
+        (:mod:`skm.transfer.contained`), so that whatever else makes the native reader
+        crash, hang or run out of memory refuses the file instead of killing the caller.
+        """
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                found = parts.sheets(archive)
+                part = None
+                if found:
+                    name = _choose_sheet([p.name for p in found], sheet)
+                    part = next(p for p in found if p.name == name)
+                if part is not None and part.member is not None:
+                    extent = parts.extent(archive, part.member)
+                    _check_area(part.name, extent.declared)
+                    _check_area(part.name, extent.used)
+        except parts.WorkbookError:
+            raise _Unreadable("file XLSX tidak dapat dibaca (daftar lembar kerja rusak)") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            raise _Unreadable("file ZIP/XLSX rusak atau tidak lengkap") from None
+        report = contained.check_sheet(self.path, part.name if part is not None else sheet)
+        if report.crashed is not None:
+            log.warning("XLSX reader child failed on %s: %s", self.name, report.detail)
+            raise _Unreadable(
+                f"berkas tidak dapat dibaca: {report.crashed}; file mungkin rusak atau "
+                "lembarnya terlalu besar. Buka di Excel, salin hanya tabel jawaban ke "
+                "workbook baru dan simpan sebagai XLSX, atau kirim sebagai CSV"
+            )
+        if report.error is None and report.start is not None:
+            top, left = report.start
+            _check_area(
+                part.name if part is not None else (sheet or ""),
+                parts.Area(top, left, top + report.height - 1, left + report.width - 1),
+            )
+
     def _open_xlsx(self, sheet: str | None) -> None:
         from python_calamine import CalamineError, CalamineWorkbook
 
+        self._guard_xlsx(sheet)
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:
             raise _Unreadable(f"file XLSX tidak dapat dibaca ({exc})") from None
         self._closers.append(workbook.close)
-        names = list(workbook.sheet_names)
-        if sheet is None:
-            if not names:
-                raise _Unreadable("file XLSX tidak berisi lembar kerja")
-            chosen = names[0]
-        else:
-            chosen = sheet if sheet in names else None
-            if chosen is None:
-                wanted = sheet.strip().casefold()
-                near = [n for n in names if n.strip().casefold() == wanted]
-                chosen = near[0] if len(near) == 1 else None
-            if chosen is None:
-                shown = ", ".join(f'"{n}"' for n in names)
-                raise _Unreadable(f'lembar "{sheet}" tidak ada; lembar yang tersedia: {shown}')
+        chosen = _choose_sheet(list(workbook.sheet_names), sheet)
         self.sheet = chosen
         self._read_errors = (CalamineError,)
         try:
@@ -673,11 +776,10 @@ class ResponseFile:
             raise _Unreadable(f'lembar "{chosen}" tidak dapat dibaca ({exc})') from None
         if start is None:
             raise _Unreadable(f'lembar "{chosen}" kosong: tidak ada baris judul kolom')
-        if data.height > MAX_SHEET_ROWS or data.width > MAX_SHEET_COLUMNS:
-            raise _Unreadable(
-                f'lembar "{chosen}" terlalu besar ({data.height} baris x {data.width} kolom; '
-                f"paling banyak {MAX_SHEET_ROWS} baris dan {MAX_SHEET_COLUMNS} kolom)"
-            )
+        _check_area(
+            chosen,
+            parts.Area(start[0], start[1], start[0] + data.height - 1, start[1] + data.width - 1),
+        )
         first_row, first_col = start
         # calamine yields rows from the top of the sheet in some versions and from the first
         # used row in others; anchor the numbering on the first row holding anything.
@@ -836,6 +938,48 @@ class ResponseFile:
         return readers
 
 
+def _choose_sheet(names: Sequence[str], sheet: str | None) -> str:
+    """The sheet to read: the first one, or the one named (exactly, else ignoring case and
+    surrounding spaces when that finds just one)."""
+    if sheet is None:
+        if not names:
+            raise _Unreadable("file XLSX tidak berisi lembar kerja")
+        return names[0]
+    if sheet in names:
+        return sheet
+    wanted = sheet.strip().casefold()
+    near = [n for n in names if n.strip().casefold() == wanted]
+    if len(near) == 1:
+        return near[0]
+    shown = ", ".join(f'"{n}"' for n in names)
+    raise _Unreadable(f'lembar "{sheet}" tidak ada; lembar yang tersedia: {shown}')
+
+
+def _cell_name(row: int, column: int) -> str:
+    return f"{_column_letter(column)}{row + 1}"
+
+
+def _check_area(sheet: str, area: parts.Area | None) -> None:
+    """Refuse a sheet area over the row, column or cell limits, naming its corners."""
+    if area is None:
+        return
+    if (
+        area.rows <= MAX_SHEET_ROWS
+        and area.columns <= MAX_SHEET_COLUMNS
+        and area.cells <= MAX_SHEET_CELLS
+    ):
+        return
+    raise _Unreadable(
+        f'lembar "{sheet}" mencakup sel {_cell_name(area.top, area.left)} sampai '
+        f"{_cell_name(area.bottom, area.right)} ({_thousands(area.rows)} baris × "
+        f"{_thousands(area.columns)} kolom): terlalu besar untuk dibaca (paling banyak "
+        f"{_thousands(MAX_SHEET_ROWS)} baris, {_thousands(MAX_SHEET_COLUMNS)} kolom dan "
+        f"{_thousands(MAX_SHEET_CELLS)} sel); hapus isi dan format sel di luar tabel "
+        "jawaban (pilih baris dan kolom di bawah dan di kanan tabel, lalu Hapus), simpan, "
+        "dan coba lagi"
+    )
+
+
 def _list_columns(columns: Sequence[Column]) -> str:
     return ", ".join(f'{c.letter} ("{_clip(c.header)}")' for c in columns)
 
@@ -863,7 +1007,7 @@ def _cached_score(cache: dict[object, Any], element: Element, raw: object) -> An
         score = parse_answer(element, raw)
     except AnswerError:
         return _BAD
-    if raw.__class__ is not bool:
+    if raw.__class__ is not bool and len(cache) < _MAX_CACHED:
         cache[raw] = score
     return score
 
@@ -888,7 +1032,9 @@ def _cached(read: Callable[[object], Any]) -> Callable[[object], Any]:
         try:
             return cache[key]
         except KeyError:
-            result = cache[key] = read(value)
+            result = read(value)
+            if len(cache) < _MAX_CACHED:
+                cache[key] = result
             return result
         except TypeError:  # unhashable: never from csv or calamine, but stay safe
             return read(value)
