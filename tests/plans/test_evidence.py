@@ -188,3 +188,85 @@ def test_stored_names_cannot_point_outside_the_folder():
         with pytest.raises(ValueError):
             evidence.evidence_path(name)
     assert evidence.safe_download_name('../"x"\r\n.jpg', "application/pdf") == "_x___.pdf"
+
+
+def zero_png(width: int, height: int) -> bytes:
+    """A PNG of black RGB pixels, compressed row by row (the test never holds the pixels)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    squeeze = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)  # filter byte 0, then the pixels
+    data = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def test_a_small_png_that_decodes_to_hundreds_of_megabytes_is_refused_before_decoding(
+    item, manager
+):
+    # issue #12, finding 11: 154 KB on disk, 39.7 megapixels, 119 MB of pixels (RGB)
+    import resource
+
+    bomb = zero_png(6300, 6300)
+    assert len(bomb) < 200_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with (
+        mock.patch.object(Image.Image, "load", side_effect=AssertionError("decoded")),
+        mock.patch("PIL.ImageFile.ImageFile.load", side_effect=AssertionError("decoded")),
+        pytest.raises(PlanError) as refused,
+    ):
+        evidence_add(item, upload=SimpleUploadedFile("nol.png", bomb), caption="", user=manager)
+    message = refused.value.messages["file"]
+    assert "6300 x 6300" in message and "megapiksel" in message
+    assert not Evidence.objects.exists()
+    # a sanity check, not a measurement: decoding it took the worker from 77 to 856 MB
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 100 * 1024
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_within_the_budget(item, manager):
+    out = io.BytesIO()
+    Image.new("L", (7000, 5000), 128).save(out, format="JPEG", quality=50)
+    row = evidence_add(
+        item, upload=SimpleUploadedFile("besar.jpg", out.getvalue()), caption="", user=manager
+    )
+    with Image.open(evidence.evidence_path(row.stored_name)) as stored:
+        width, height = stored.size
+    assert (width, height) == (3500, 2500)
+    assert width * height * 3 <= evidence.MAX_DECODED_BYTES
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "header"),
+    [
+        (
+            "Foto kegiatan 光.jpg",
+            None,
+            "inline; filename*=utf-8''Foto%20kegiatan%20%E5%85%89.jpg",
+        ),
+        ("Ñandú.pdf", PDF, "inline; filename*=utf-8''%C3%91and%C3%BA.pdf"),
+        ('rapat "akhir";\r\nX-Evil: 1.pdf', PDF, 'inline; filename="rapat _akhir__ X-Evil_ 1.pdf"'),
+    ],
+)
+def test_evidence_names_of_any_script_give_a_valid_content_disposition(
+    item, manager, name, content, header
+):
+    # issue #12, finding 12: RFC 6266 filename* (UTF-8, percent-encoded), never a raw or
+    # MIME-encoded non-Latin-1 header
+    row = evidence_add(
+        item,
+        upload=SimpleUploadedFile(name, content or jpeg_with_gps()),
+        caption="",
+        user=manager,
+    )
+    response = evidence.file_response(row)
+    response.close()
+    value = response["Content-Disposition"]
+    assert value == header
+    assert value.isascii() and "=?" not in value
