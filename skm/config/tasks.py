@@ -27,9 +27,11 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.db import connections, transaction
+from django.dispatch import receiver
 from django_tasks import DEFAULT_TASK_QUEUE_NAME, task_backends
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus, task_finished
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,23 @@ def on_worker_death(task: Task) -> Callable:
     return register
 
 
+@receiver(task_finished)
+def _fail_the_job_of_a_failed_task(sender, task_result, **kwargs) -> None:
+    """A task that ended by an exception its job did not handle (the jobs catch their own
+    errors; this is SystemExit on a second stop signal, a database error while recording
+    the outcome, ...) fails its job like a dead worker does, instead of leaving it
+    "running" with nobody to end it."""
+    if task_result.status != TaskResultStatus.FAILED:
+        return
+    handler = _DIED_HANDLERS.get(task_result.task.module_path)
+    if handler is None:
+        return
+    try:
+        handler(*task_result.args, **task_result.kwargs)
+    except Exception:
+        log.exception("task %s: its job could not be marked as failed", task_result.id)
+
+
 def enqueue(task: Task, *args: Any) -> None:
     """Queue ``task(*args)`` for a job written in the current transaction.
 
@@ -66,7 +85,6 @@ def enqueue(task: Task, *args: Any) -> None:
 
 def recover_dead_tasks(backend_name: str, dead: Callable[[str], bool]) -> int:
     """Fail the RUNNING tasks whose worker ``dead(worker_id)`` says is gone, and their jobs."""
-    from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     recovered = 0

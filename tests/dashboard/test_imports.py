@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -487,3 +488,42 @@ def test_checked_jobs_nobody_confirms_expire(operator_client, unit, current_peri
     job.refresh_from_db()
     assert job.status == Status.CANCELLED
     assert not job_path(job).exists()
+
+
+def test_development_runner_fails_the_tasks_of_dead_web_processes_only(
+    db_tasks, operator_client, unit, current_period, ktp
+):
+    import subprocess
+
+    from django_tasks_db.models import DBTaskResult
+
+    from skm.config.tasks import _host, _web_runner_dead, recover_dead_tasks
+
+    _upload(operator_client, unit, current_period, _csv(_rows()), name="mati.csv")
+    _upload(operator_client, unit, current_period, _csv(_rows(3)), name="hidup.csv")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process number that no longer runs
+    for name, pid in (("mati.csv", gone.pid), ("hidup.csv", os.getppid())):
+        job = ImportJob.objects.get(original_name=name)
+        DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).update(
+            status="RUNNING", worker_ids=[f"web:{_host()}:{pid}"]
+        )
+        ImportJob.objects.filter(pk=job.pk).update(attempts=1)
+    assert recover_dead_tasks("default", _web_runner_dead) == 1
+    statuses = dict(ImportJob.objects.values_list("original_name", "status"))
+    assert statuses == {"mati.csv": Status.FAILED, "hidup.csv": Status.CHECKING}
+
+
+def test_a_task_ended_by_an_unhandled_exit_fails_its_job(
+    operator_client, unit, current_period, ktp, monkeypatch, django_capture_on_commit_callbacks
+):
+    # e.g. the worker's second stop signal (SystemExit) in the middle of a check.
+    def stop(job):
+        raise SystemExit(1)
+
+    monkeypatch.setattr("skm.transfer.jobs._check", stop)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(operator_client, unit, current_period, _csv(_rows()))
+    job = ImportJob.objects.get()
+    assert job.status == Status.FAILED
+    assert job.problems[0]["text"] == DIED
