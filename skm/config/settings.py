@@ -220,11 +220,9 @@ TASKS = {
 IMPORT_SQLITE_MAX_ROWS = int(os.environ.get("SKM_IMPORT_SQLITE_MAX_ROWS", "20000"))
 
 SESSION_COOKIE_HTTPONLY = True
-# Staff sessions end after this much inactivity: a request renews the session when its
-# last renewal is 5 minutes old or more (skm.config.middleware.SessionMiddleware), so that
-# reading pages does not write (SQLite's write lock), and the idle time is 25 to 30 minutes.
+# Staff sessions end after this much inactivity (every request renews the cookie).
 SESSION_COOKIE_AGE = int(os.environ.get("SKM_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
