@@ -168,3 +168,99 @@ def test_a_kiosk_connection_dropped_by_the_server_is_replaced_on_the_next_submis
         assert kiosk_submit(token=kiosk_token, data=data).created
         assert Response.objects.filter(client_id=data["client_id"]).count() == 1
     assert connection.connection.info.backend_pid != pid
+
+
+# --- SQLite's write lock held by another connection (a long import) ------------------
+#
+# The test database is in memory, where another connection cannot hold SQLite's write
+# lock as a second process does; the check runs in a child process on a file database.
+
+LOCK_PROBE = r"""
+import json, os, sqlite3, sys
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+call_command("migrate", verbosity=0)
+connection.settings_dict["OPTIONS"]["timeout"] = 1  # a writer waits 1 s, not 20
+connection.close()
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from skm.config.middleware import RENEWED_KEY, SessionMiddleware
+from skm.org.models import Membership
+from skm.org.services import agency_create, unit_create
+
+unit = unit_create(agency=agency_create(name="Kota Uji", city="Kota Uji"), name="Dinas Uji")
+user = get_user_model().objects.create_user("pimpinan", password="x")
+Membership.objects.create(user=user, agency=unit.agency, unit=unit, role=Membership.Role.HEAD)
+client = Client()
+client.force_login(user)
+connection.close()
+
+from django.contrib.sessions.models import Session
+expiry = Session.objects.get().expire_date
+connection.close()
+
+lock = sqlite3.connect(os.environ["PROBE_DB"], isolation_level=None)
+lock.execute("BEGIN IMMEDIATE")  # what a long import holds until it commits
+seen = {}
+for path in ("/staf/", f"/staf/unit/{unit.slug}/", f"/staf/unit/{unit.slug}/hasil/"):
+    response = client.get(path)
+    seen[path] = [response.status_code, response.get("Retry-After")]
+
+def changes_the_session(request):  # a view whose only write is to its session
+    request.session["chosen"] = 1
+    return HttpResponse("ok")
+
+cookie = client.cookies["sessionid"].value
+request = RequestFactory().get("/staf/", HTTP_COOKIE=f"sessionid={cookie}")
+response = SessionMiddleware(changes_the_session)(request)
+seen["session write"] = [response.status_code, response.get("Retry-After")]
+response = client.post("/staf/keluar/")
+seen["logout"] = [response.status_code, response.get("Retry-After")]
+lock.execute("ROLLBACK")
+lock.close()
+
+connection.close()
+seen["expiry unchanged"] = Session.objects.get().expire_date == expiry
+response = client.get("/staf/")
+seen["after"] = [response.status_code, response.get("Retry-After")]
+session = Session.objects.get().get_decoded()
+seen["renewed after"] = RENEWED_KEY in session
+print(json.dumps(seen))
+"""
+
+
+def test_staff_pages_read_while_sqlite_is_locked_and_writes_answer_503(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    database = tmp_path / "skm.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "skm.config.settings",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SKM_DATA_DIR": str(tmp_path),
+        "PROBE_DB": str(database),
+    }
+    env.pop("SKM_ENV", None)
+    done = subprocess.run(
+        [sys.executable, "-c", LOCK_PROBE], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    retry = str(RETRY_AFTER_SECONDS)
+    # Reading pages need no write: 200 while the lock is held (was 400 "session deleted").
+    assert seen["/staf/"] == [200, None]
+    assert seen["/staf/unit/dinas-uji/"] == [200, None]
+    assert seen["/staf/unit/dinas-uji/hasil/"] == [200, None]
+    # What has to write waits for the lock, then gets 503 + Retry-After, never 400 or 500.
+    assert seen["session write"] == [503, retry]
+    assert seen["logout"] == [503, retry]
+    # The renewal that met the lock was skipped; the next request renews.
+    assert seen["expiry unchanged"] is True
+    assert seen["after"] == [200, None]
+    assert seen["renewed after"] is True

@@ -16,6 +16,14 @@ path (skm.public.kiosk.KioskApiMiddleware) and handler500 (skm.config.views.serv
 for errors raised by other middleware, e.g. loading the session) use the same function.
 Nothing has to be reset by hand: Django closes a connection that failed at the end of the
 request (``close_if_unusable_or_obsolete``), and the next request connects again.
+
+Sessions (SessionMiddleware below): a request that only reads does not write its session.
+Django's SESSION_SAVE_EVERY_REQUEST wrote the session row on every staff request, so while
+SQLite's single write lock was held (a long import) every staff page, even a read-only one,
+failed with 400 "The request's session was deleted". The idle timeout is kept by renewing
+the session at most once every SESSION_RENEW_SECONDS; a renewal that meets a locked database
+is skipped (the next request renews), and a session change that must be written (a login, a
+message) answers the 503 + Retry-After above instead of 400.
 """
 
 from __future__ import annotations
@@ -23,9 +31,13 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -148,3 +160,56 @@ class DatabaseUnavailableMiddleware:
         if not database_unavailable(exception):
             return None
         return unavailable_response(request, exception)
+
+
+# A session is renewed (its expiry moved to SESSION_COOKIE_AGE from now, one write) at most
+# this often: a staff session ends after between SESSION_COOKIE_AGE minus this and
+# SESSION_COOKIE_AGE of inactivity (25 to 30 minutes by default).
+SESSION_RENEW_SECONDS = 5 * 60
+RENEWED_KEY = "_skm_renewed"
+
+
+def _database_cause(error: BaseException) -> BaseException | None:
+    """The database error behind a failed session save (UpdateError hides it)."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, (OperationalError, InterfaceError)):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, with a renewal at most every SESSION_RENEW_SECONDS
+    instead of a write on every request, and a database that is away or locked answered
+    with 503 + Retry-After instead of 400 (settings.SESSION_SAVE_EVERY_REQUEST is False)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        renewal_only = False
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if session.modified:
+                session[RENEWED_KEY] = now  # written anyway: counts as a renewal
+            elif now - int(session.get(RENEWED_KEY, 0)) >= SESSION_RENEW_SECONDS:
+                session[RENEWED_KEY] = now
+                renewal_only = True
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, UpdateError) as error:
+            cause = _database_cause(error)
+            if not database_unavailable(cause):
+                raise
+            if renewal_only:
+                # Nothing but the expiry would have changed: the page stands, and the next
+                # request renews the session.
+                logger.info("session renewal skipped, database busy: %s", cause)
+                return response
+            return unavailable_response(request, cause)
+        except (OperationalError, InterfaceError) as error:
+            if not database_unavailable(error):
+                raise
+            if renewal_only:
+                logger.info("session renewal skipped, database busy: %s", error)
+                return response
+            return unavailable_response(request, error)

@@ -74,7 +74,9 @@ MIDDLEWARE = [
     # (the kiosk path above and handler500 do the same: skm/config/middleware.py).
     "skm.config.middleware.DatabaseUnavailableMiddleware",
     "skm.config.security.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, renewing a session at most every 5 minutes instead of writing it on every
+    # request, and 503 + Retry-After when the database is locked (skm/config/middleware.py).
+    "skm.config.middleware.SessionMiddleware",
     "skm.config.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,9 +222,11 @@ TASKS = {
 IMPORT_SQLITE_MAX_ROWS = int(os.environ.get("SKM_IMPORT_SQLITE_MAX_ROWS", "20000"))
 
 SESSION_COOKIE_HTTPONLY = True
-# Staff sessions end after this much inactivity (every request renews the cookie).
+# Staff sessions end after this much inactivity: a request renews the session when its
+# last renewal is 5 minutes old or more (skm.config.middleware.SessionMiddleware), so that
+# reading pages does not write (SQLite's write lock), and the idle time is 25 to 30 minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("SKM_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -76,9 +76,33 @@ def test_the_back_office_login_is_the_throttled_staff_login(client, db):
     assert "_auth_user_id" not in client.session
 
 
-def test_sessions_end_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_sessions_end_after_inactivity(client, settings, staff):
+    """30 minutes idle ends a session; a request renews it at most every 5 minutes, so that
+    reading pages does not write (SQLite's write lock: tests/test_unavailable.py)."""
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from skm.config.middleware import RENEWED_KEY, SESSION_RENEW_SECONDS
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    client.force_login(staff)
+    assert client.get("/staf/").status_code == 200  # first request: renewed
+    stamp = Session.objects.get().get_decoded()[RENEWED_KEY]
+    expiry = Session.objects.get().expire_date
+    assert client.get("/staf/").status_code == 200  # within 5 minutes: nothing written
+    assert Session.objects.get().expire_date == expiry
+    session = client.session
+    session[RENEWED_KEY] = stamp - SESSION_RENEW_SECONDS  # the last renewal 5 minutes ago
+    session.save()
+    assert client.get("/staf/").status_code == 200
+    assert Session.objects.get().get_decoded()[RENEWED_KEY] >= stamp
+    # 30 minutes without a request: the session is over.
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/staf/")
+    assert response.status_code == 302 and "/staf/masuk/" in response["Location"]
 
 
 def test_password_rules_speak_indonesian(db):
