@@ -14,7 +14,7 @@ start from a daemonic process, and "fork" is unsafe in a threaded server. This m
 pure (standard library and python-calamine only; import-linter checks it) so that the
 child starts in a few tens of milliseconds.
 
-The parent side is :func:`check_sheet`; the child side is :func:`main`.
+The parent side is :class:`SheetCheck`; the child side is :func:`main`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ __all__ = [
     "CHILD_MEMORY_BYTES",
     "CHILD_TIMEOUT_SECONDS",
     "ChildReport",
+    "SheetCheck",
     "check_sheet",
     "child_command",
     "main",
+    "pick_sheet",
 ]
 
 # The child's address-space ceiling (RLIMIT_AS). The largest sheet the readers accept
@@ -89,49 +91,92 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def check_sheet(path: str | Path, sheet: str | None) -> ChildReport:
-    """Open ``path`` and read ``sheet`` (None: the first one) to the end in a child.
+def pick_sheet(names: list[str], sheet: str | None) -> str | None:
+    """The sheet to read: the first, or the one named (exactly, else ignoring case and
+    surrounding spaces when that finds just one); None when there is no such sheet."""
+    if sheet is None:
+        return names[0] if names else None
+    if sheet in names:
+        return sheet
+    wanted = sheet.strip().casefold()
+    near = [n for n in names if n.strip().casefold() == wanted]
+    return near[0] if len(near) == 1 else None
 
-    Never raises for what the child does; a child that cannot even be started (no
-    interpreter) is reported as a crash too, as the file then cannot be read safely.
-    """
-    command = [
-        *child_command(),
-        str(Path(path).resolve()),
-        "" if sheet is None else sheet,
-        str(CHILD_MEMORY_BYTES),
-        str(CHILD_TIMEOUT_SECONDS),
-    ]
-    try:
-        # The command is this interpreter and module; the file path is one argument, no shell.
-        done = subprocess.run(  # noqa: S603
-            command,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=CHILD_TIMEOUT_SECONDS,
-            env=_child_env(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return ChildReport(
-            crashed=f"pembacaan lembar melebihi batas waktu {CHILD_TIMEOUT_SECONDS} detik",
-            detail="timeout",
-        )
-    except OSError as exc:
-        return ChildReport(crashed="pembaca XLSX tidak dapat dijalankan", detail=str(exc))
-    tail = done.stderr[-_STDERR_TAIL:].decode("utf-8", "replace").strip()
-    if done.returncode < 0:
-        name = _signal_name(-done.returncode)
+
+class SheetCheck:
+    """A child reading one sheet, started at once: the caller does its own checks while
+    the child works, then takes its :meth:`report` or cancels it."""
+
+    def __init__(self, path: str | Path, sheet: str | None) -> None:
+        command = [
+            *child_command(),
+            str(Path(path).resolve()),
+            "" if sheet is None else sheet,
+            str(CHILD_MEMORY_BYTES),
+            str(CHILD_TIMEOUT_SECONDS),
+        ]
+        self.failed: ChildReport | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        try:
+            # The command is this interpreter and module; the path is one argument, no shell.
+            self.process = subprocess.Popen(  # noqa: S603
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=_child_env(),
+            )
+        except OSError as exc:
+            self.failed = ChildReport(
+                crashed="pembaca XLSX tidak dapat dijalankan", detail=str(exc)
+            )
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+            self.process = None
+
+    def report(self) -> ChildReport:
+        """Wait for the child (at most CHILD_TIMEOUT_SECONDS) and say what it found.
+
+        Never raises for what the child did; a child that cannot even be started is
+        reported as a crash too, as the file then cannot be read safely.
+        """
+        if self.process is None:
+            return self.failed or ChildReport(crashed="pembaca XLSX dibatalkan", detail="cancelled")
+        process, self.process = self.process, None
+        try:
+            stdout, stderr = process.communicate(timeout=CHILD_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            return ChildReport(
+                crashed=f"pembacaan lembar melebihi batas waktu {CHILD_TIMEOUT_SECONDS} detik",
+                detail="timeout",
+            )
+        return _understood(process.returncode, stdout, stderr)
+
+
+def check_sheet(path: str | Path, sheet: str | None) -> ChildReport:
+    """Open ``path`` and read ``sheet`` (None: the first one) to the end in a child."""
+    return SheetCheck(path, sheet).report()
+
+
+def _understood(returncode: int, stdout: bytes, stderr: bytes) -> ChildReport:
+    tail = stderr[-_STDERR_TAIL:].decode("utf-8", "replace").strip()
+    if returncode < 0:
+        name = _signal_name(-returncode)
         return ChildReport(
             crashed=f"pembaca XLSX berhenti tak terduga ({name})", detail=f"{name}: {tail}"
         )
-    if done.returncode != 0:
+    if returncode != 0:
         return ChildReport(
-            crashed=f"pembaca XLSX berhenti tak terduga (kode keluar {done.returncode})",
-            detail=f"exit {done.returncode}: {tail}",
+            crashed=f"pembaca XLSX berhenti tak terduga (kode keluar {returncode})",
+            detail=f"exit {returncode}: {tail}",
         )
     try:
-        found = json.loads(done.stdout)
+        found = json.loads(stdout)
         if found.get("memory"):
             return ChildReport(crashed="memori tidak cukup untuk membaca lembar", detail="memory")
         if "error" in found:
@@ -145,7 +190,7 @@ def check_sheet(path: str | Path, sheet: str | None) -> ChildReport:
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return ChildReport(
             crashed="pembaca XLSX memberi jawaban yang tidak dapat dipahami",
-            detail=f"stdout {done.stdout[:200]!r}; {tail}",
+            detail=f"stdout {stdout[:200]!r}; {tail}",
         )
 
 
@@ -168,10 +213,9 @@ def _read(path: str, sheet: str) -> dict[str, object]:
 
     try:
         with CalamineWorkbook.from_path(path) as workbook:
-            names = list(workbook.sheet_names)
-            name = sheet or (names[0] if names else "")
-            if name not in names:
-                return {"error": f"no sheet {name!r}"}
+            name = pick_sheet(list(workbook.sheet_names), sheet or None)
+            if name is None:
+                return {"error": f"no sheet {sheet!r}"}
             data = workbook.get_sheet_by_name(name)
             for _row in data.iter_rows():
                 pass

@@ -725,7 +725,9 @@ class ResponseFile:
         550 GB and abort the process); then a child process reads the sheet to the end
         (:mod:`skm.transfer.contained`), so that whatever else makes the native reader
         crash, hang or run out of memory refuses the file instead of killing the caller.
+        The child starts first and works while the area is scanned here.
         """
+        child = contained.SheetCheck(self.path, sheet)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 found = parts.sheets(archive)
@@ -738,10 +740,15 @@ class ResponseFile:
                     _check_area(part.name, extent.declared)
                     _check_area(part.name, extent.used)
         except parts.WorkbookError:
+            child.cancel()
             raise _Unreadable("file XLSX tidak dapat dibaca (daftar lembar kerja rusak)") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            child.cancel()
             raise _Unreadable("file ZIP/XLSX rusak atau tidak lengkap") from None
-        report = contained.check_sheet(self.path, part.name if part is not None else sheet)
+        except BaseException:
+            child.cancel()
+            raise
+        report = child.report()
         if report.crashed is not None:
             log.warning("XLSX reader child failed on %s: %s", self.name, report.detail)
             raise _Unreadable(
@@ -941,16 +948,11 @@ class ResponseFile:
 def _choose_sheet(names: Sequence[str], sheet: str | None) -> str:
     """The sheet to read: the first one, or the one named (exactly, else ignoring case and
     surrounding spaces when that finds just one)."""
+    chosen = contained.pick_sheet(list(names), sheet)
+    if chosen is not None:
+        return chosen
     if sheet is None:
-        if not names:
-            raise _Unreadable("file XLSX tidak berisi lembar kerja")
-        return names[0]
-    if sheet in names:
-        return sheet
-    wanted = sheet.strip().casefold()
-    near = [n for n in names if n.strip().casefold() == wanted]
-    if len(near) == 1:
-        return near[0]
+        raise _Unreadable("file XLSX tidak berisi lembar kerja")
     shown = ", ".join(f'"{n}"' for n in names)
     raise _Unreadable(f'lembar "{sheet}" tidak ada; lembar yang tersedia: {shown}')
 

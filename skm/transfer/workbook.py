@@ -148,11 +148,13 @@ def sheets(archive: zipfile.ZipFile) -> list[SheetPart]:
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
-# Every cell tag; the group holds its reference, empty when the tag has no r attribute.
+# The cell tag as every common writer starts it: no prefix, the reference first.
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# Any cell tag; the groups hold its reference, empty when the tag has no r attribute.
 _CELL = re.compile(
-    rb"<(?:[\w.-]+:)?c(?=[\s/>])(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3}[0-9]{1,7})[\"']|)"
+    rb"<(?:[\w.-]+:)?c(?=[\s/>])"
+    rb"(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']|)"
 )
-_SPLIT_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
 # For the slow scan: row and cell tags (opening, closing, self-closing).
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _R_ATTRIBUTE = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
@@ -222,7 +224,7 @@ def extent(archive: zipfile.ZipFile, member: str) -> Extent:
     looking = True
     bounds = _Bounds()
     letters: set[bytes] = set()
-    first = itemgetter(0)
+    first, second = itemgetter(0), itemgetter(1)
     for chunk in _chunks(archive, member):
         if looking:
             match = _DIMENSION.search(chunk)
@@ -231,13 +233,16 @@ def extent(archive: zipfile.ZipFile, member: str) -> Extent:
                 looking = False
             elif b"sheetData" in chunk:
                 looking = False
-        refs = _CELL.findall(chunk)
-        if not refs:
+        pairs = _PLAIN_CELL.findall(chunk)
+        # Every "<c" was a plain cell tag and no tag has a prefix: the quick pass saw all
+        # cells. Otherwise (a <cols> before the data, prefixed tags) the general pattern.
+        if len(pairs) != chunk.count(b"<c") or b":c" in chunk:
+            pairs = _CELL.findall(chunk)
+            if any(not letter for letter, _ in pairs):
+                return Extent(declared, _used_by_order(archive, member))
+        if not pairs:
             continue
-        if b"" in refs:
-            return Extent(declared, _used_by_order(archive, member))
-        pairs = _SPLIT_REF.findall(b" ".join(refs))
-        numbers = list(map(int, map(itemgetter(1), pairs)))
+        numbers = list(map(int, map(second, pairs)))
         bounds.add_rows(min(numbers) - 1, max(numbers) - 1)
         letters.update(map(first, pairs))
     if letters:

@@ -280,3 +280,16 @@ def test_a_record_of_many_short_lines_is_bounded(tmp_path):
     assert count == 1
     assert problems[0].row == 2
     assert "lebih dari 1.000.000 karakter" in problems[0].message
+
+
+def test_the_guard_works_from_a_server_thread(tmp_path):
+    # The development server and the worker's runner call the readers from threads.
+    import threading
+
+    path = hand_xlsx(tmp_path / "jauh.xlsx", {"Sheet1": HOSTILE["undeclared"]})
+    found = []
+    thread = threading.Thread(target=lambda: found.append(tally_file(path)))
+    thread.start()
+    thread.join(120)
+    ((_tally, problems, count),) = found
+    assert count == 1 and "A1 sampai XFD1048576" in problems[0].message
