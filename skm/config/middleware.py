@@ -28,6 +28,7 @@ message) answers the 503 + Retry-After above instead of 400.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -38,7 +39,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -179,6 +180,23 @@ def _database_cause(error: BaseException) -> BaseException | None:
     return None
 
 
+@contextlib.contextmanager
+def _no_wait():
+    """On SQLite, do not wait for the write lock (a renewal can wait for the next request,
+    a person should not wait 20 s for it); elsewhere nothing changes."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    waited = int(float(connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {waited}")
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
     """Django's session middleware, with a renewal at most every SESSION_RENEW_SECONDS
     instead of a write on every request, and a database that is away or locked answered
@@ -195,7 +213,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 session[RENEWED_KEY] = now
                 renewal_only = True
         try:
-            return super().process_response(request, response)
+            with _no_wait() if renewal_only else contextlib.nullcontext():
+                return super().process_response(request, response)
         except (SessionInterrupted, UpdateError) as error:
             cause = _database_cause(error)
             if not database_unavailable(cause):
