@@ -470,7 +470,7 @@ class _TooBig(csv.Error):
     stops there), the message is the user-facing reason."""
 
 
-def _too_many_columns(count: int, *, at_least: bool = False) -> _TooBig:
+def _too_many_columns(count: int, at_least: bool = False) -> _TooBig:
     return _TooBig(
         f"baris ini berisi {'sedikitnya ' if at_least else ''}{_thousands(count)} kolom; "
         f"paling banyak {_thousands(MAX_SHEET_COLUMNS)} kolom (periksa pemisah kolom dan "
@@ -494,13 +494,27 @@ def _bounded_lines(f: Any, delimiter: str, pending: list[int]) -> Iterator[str]:
         if pending[0] == size and '"' not in line:
             fields = line.count(delimiter) + 1
             if fields > MAX_SHEET_COLUMNS:
-                raise _too_many_columns(fields, at_least=size == limit)
+                raise _too_many_columns(*_count_on(readline, line, delimiter, fields))
         if pending[0] > MAX_RECORD_CHARS:
             raise _TooBig(
                 f"baris ini lebih dari {_thousands(MAX_RECORD_CHARS)} karakter (batas satu "
                 'baris); periksa tanda kutip (") yang tidak ditutup'
             )
         yield line
+
+
+def _count_on(
+    readline: Callable[[int], str], line: str, delimiter: str, fields: int
+) -> tuple[int, bool]:
+    """The number of cells of an unquoted line that is refused anyway, reading the rest
+    of the line piece by piece (memory stays flat): (count, whether it is a lower bound
+    because a quote turned up)."""
+    while line and not line.endswith(("\n", "\r")):
+        line = readline(MAX_RECORD_CHARS)
+        if '"' in line:
+            return fields, True
+        fields += line.count(delimiter)
+    return fields, False
 
 
 def _bounded_rows(reader: Iterator[list[str]], pending: list[int]) -> Iterator[list[str]]:
