@@ -40,3 +40,18 @@ def test_skm_import_refuses_it(unit, current_period, hostile, capsys):
     assert exited.value.code != 0
     assert "mencakup sel A1 sampai XFD1048576" in capsys.readouterr().err
     assert Response.objects.count() == 0
+
+
+def test_the_worker_refuses_it_and_goes_on(
+    transactional_db, settings, tmp_path, operator_client, unit, current_period, hostile
+):
+    # The production backend: the task waits for `skm importworker`, which used to abort
+    # on this file and then take the same job again at every start.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.DATA_DIR = tmp_path
+    data = {"period": current_period.pk, "file": SimpleUploadedFile("j.xlsx", hostile.read_bytes())}
+    operator_client.post(f"/staf/unit/{unit.slug}/impor/", data)
+    call_command("importworker", "--batch", "--worker-id", "test-worker")
+    job = ImportJob.objects.get()
+    assert job.status == Status.REFUSED
+    assert "mencakup sel A1 sampai XFD1048576" in str(job.problems)
