@@ -652,15 +652,6 @@ def import_load_task(job_id: int) -> str:
     return import_job_run(job).status
 
 
-def import_job_process(job: ImportJob) -> ImportJob:
-    """Do whatever the job is waiting for: its check, or its load (without a task)."""
-    if job.status == Status.CHECKING:
-        return import_job_check(job)
-    if job.status in (Status.QUEUED, Status.RUNNING):
-        return import_job_run(job)
-    return job
-
-
 def _died_message() -> dict[str, Any]:
     with translation.override(settings.LANGUAGE_CODE):
         return _problem_text(
