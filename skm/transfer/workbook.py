@@ -146,14 +146,15 @@ def sheets(archive: zipfile.ZipFile) -> list[SheetPart]:
 # --------------------------------------------------------------------------------------
 # The extent of one sheet
 
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+# Any length: a reference beyond XFD1048576 is still placed (and refused), never skipped.
+_REF = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']*)[\"']")
 # The cell tag as every common writer starts it: no prefix, the reference first.
 _PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 # Any cell tag; the groups hold its reference, empty when the tag has no r attribute.
 _CELL = re.compile(
     rb"<(?:[\w.-]+:)?c(?=[\s/>])"
-    rb"(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']|)"
+    rb"(?:[^>]*?\sr\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"']|)"
 )
 # For the slow scan: row and cell tags (opening, closing, self-closing).
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")

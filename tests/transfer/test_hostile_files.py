@@ -296,3 +296,11 @@ def test_the_guard_works_from_a_server_thread(tmp_path):
     thread.join(120)
     ((_tally, problems, count),) = found
     assert count == 1 and "A1 sampai XFD1048576" in problems[0].message
+
+
+def test_a_reference_beyond_the_grid_is_placed_not_skipped(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>4</v></c><c r="AAAAA1"><v>4</v></c></row>'
+    path = hand_xlsx(tmp_path / "luar.xlsx", {"Sheet1": (None, rows)})
+    _tally, problems, count = tally_file(path)
+    assert count == 1
+    assert "A1 sampai AAAAA1 (1 baris × 475.255 kolom)" in problems[0].message
