@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from skm.reports.data import report_profile
 from skm.reports.documents import CONTENT_TYPES, KINDS
 from skm.reports.jobs import job_file, report_job_create
 from skm.reports.models import ReportJob, ReportProfile, ReportText
+from skm.reports.services import MAX_TEXT_LENGTH, report_texts_save
 from skm.reports.texts import DEFAULTS, FOLLOWUP, RESULTS, TITLES, default_text
 from skm.surveys.models import Period
 from skm.surveys.results import default_period, periods_covering
@@ -219,26 +221,34 @@ def report_texts(request: HttpRequest, unit_slug: str, report: str) -> HttpRespo
         raise Http404
     label = fmt.period_label(period.kind, period.start_date, period.end_date, period.name)
     saved = {t.key: t for t in ReportText.objects.filter(unit=unit, period=period, report=report)}
+    errors: dict[str, str] = {}
     if request.method == "POST":
-        for key in DEFAULTS[report]:
-            text = (request.POST.get(key) or "").strip()
-            default = default_text(report, key, unit=unit.name, period=label)
-            if request.POST.get(f"reset-{key}") or not text or text == default:
-                ReportText.objects.filter(unit=unit, period=period, report=report, key=key).delete()
-            else:
-                ReportText.objects.update_or_create(
-                    unit=unit, period=period, report=report, key=key, defaults={"text": text}
-                )
-        messages.success(request, _("The texts were saved for this period."))
-        return redirect(_page_url(unit, period))
+        try:
+            report_texts_save(
+                unit=unit,
+                period=period,
+                report=report,
+                label=label,
+                texts={key: request.POST.get(key) for key in DEFAULTS[report]},
+                reset={key for key in DEFAULTS[report] if request.POST.get(f"reset-{key}")},
+            )
+        except ValidationError as error:
+            errors = {key: " ".join(texts) for key, texts in error.message_dict.items()}
+        else:
+            messages.success(request, _("The texts were saved for this period."))
+            return redirect(_page_url(unit, period))
     sections = [
         {
             "key": key,
             "title": TITLES[report][key],
-            "text": saved[key].text
+            # refused: the texts as typed, so that nothing typed is lost
+            "text": request.POST.get(key, "")
+            if errors
+            else saved[key].text
             if key in saved
             else default_text(report, key, unit=unit.name, period=label),
             "edited": key in saved,
+            "error": errors.get(key, ""),
         }
         for key in DEFAULTS[report]
     ]
@@ -251,5 +261,7 @@ def report_texts(request: HttpRequest, unit_slug: str, report: str) -> HttpRespo
             "report": report,
             "report_name": {k: n for k, n, _f in DOCUMENTS}[report],
             "sections": sections,
+            "errors": list(errors.items()),
+            "max_length": MAX_TEXT_LENGTH,
         },
     )

@@ -48,6 +48,29 @@ class PlanError(Exception):
         super().__init__("; ".join(self.messages.values()))
 
 
+# A plan's free texts go into the follow-up report, made synchronously by the API: each is
+# at most this long (the API's own limit for realisation texts; the demo's longest is 578).
+MAX_TEXT_LENGTH = 5000
+
+
+def _check_length(errors: dict[str, str], field: str, text: str) -> None:
+    if len(text) > MAX_TEXT_LENGTH:
+        errors[field] = _("At most %(limit)s characters (this has %(length)s).") % {
+            "limit": MAX_TEXT_LENGTH,
+            "length": len(text),
+        }
+
+
+def _short_text(field: str, value: object) -> str:
+    """``value`` cleaned; PlanError for ``field`` when it is too long."""
+    text = clean_text(value)
+    errors: dict[str, str] = {}
+    _check_length(errors, field, text)
+    if errors:
+        raise PlanError(errors)
+    return text
+
+
 # -- plan ----------------------------------------------------------------------------------
 
 
@@ -165,7 +188,7 @@ def plan_finalise(plan: Plan, *, user: User | None, note: str = "") -> Plan:
     plan.finalised_by = _user(user)
     plan.save(update_fields=["status", "finalised_at", "finalised_by", "updated_at"])
     PlanEvent.objects.create(
-        plan=plan, action=PlanEvent.Action.FINAL, user=_user(user), note=clean_text(note)
+        plan=plan, action=PlanEvent.Action.FINAL, user=_user(user), note=_short_text("note", note)
     )
     return plan
 
@@ -175,7 +198,7 @@ def plan_reopen(plan: Plan, *, user: User | None, note: str) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not plan.is_final:
         raise PlanError(_("The plan is not final."))
-    note = clean_text(note)
+    note = _short_text("note", note)
     if not note:
         raise PlanError({"note": _("Say why the plan is reopened.")})
     plan.status = Plan.Status.DRAFT
@@ -202,7 +225,7 @@ def priority_add(plan: Plan, *, element_code: str, reason: str, user: User | Non
     names = _element_names(plan.period)
     if element_code not in names:
         raise PlanError({"element": _("This element is not in the period's questionnaire.")})
-    reason = clean_text(reason)
+    reason = _short_text("reason", reason)
     if not reason:
         raise PlanError({"reason": _("Say why this element is added.")})
     existing = plan.priorities.filter(element_code=element_code).first()
@@ -234,7 +257,7 @@ def priority_add(plan: Plan, *, element_code: str, reason: str, user: User | Non
 @transaction.atomic
 def priority_drop(priority: PlanPriority, *, reason: str, user: User | None) -> PlanPriority:
     _check_draft(priority.plan)
-    reason = clean_text(reason)
+    reason = _short_text("reason", reason)
     if not reason:
         raise PlanError({"reason": _("Say why this element is dropped.")})
     priority.included = False
@@ -301,6 +324,7 @@ def _clean_plan_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     activity = clean_text(clean.get("activity"))
     if not activity:
         errors["activity"] = _("Describe the programme or activity.")
+    _check_length(errors, "activity", activity)
     clean["activity"] = activity
     quarters = "".join(sorted(set(str(clean.get("quarters") or ""))))
     try:
@@ -435,6 +459,8 @@ def realisation_update(
             errors["description"] = _("Describe what was done.")
     else:
         done_on = None
+    _check_length(errors, "description", description)
+    _check_length(errors, "obstacles", obstacles)
     if errors:
         raise PlanError(errors)
     item = PlanItem.objects.select_for_update().get(pk=item.pk)
@@ -475,6 +501,13 @@ def _clean_strategy(plan: Plan, data: Mapping[str, Any]) -> dict[str, Any]:
     strategy = clean_text(data.get("strategy"))
     if not strategy:
         errors["strategy"] = _("Describe the strategy.")
+    stakeholders = clean_text(data.get("stakeholders"))
+    for field, text in (
+        ("followup", followup),
+        ("strategy", strategy),
+        ("stakeholders", stakeholders),
+    ):
+        _check_length(errors, field, text)
     owner = clean_text(data.get("owner_title"), multiline=False)
     if not owner:
         errors["owner_title"] = _("Name the position responsible, e.g. Kepala Dinas.")
@@ -492,7 +525,7 @@ def _clean_strategy(plan: Plan, data: Mapping[str, Any]) -> dict[str, Any]:
         "target_quarter": quarter,
         "target_date": data.get("target_date"),
         "owner_title": owner,
-        "stakeholders": clean_text(data.get("stakeholders")),
+        "stakeholders": stakeholders,
     }
 
 

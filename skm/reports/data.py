@@ -17,6 +17,7 @@ from skm.plans.models import Plan
 from skm.plans.selectors import plan_view
 from skm.reports import formatting as fmt
 from skm.reports.models import ReportProfile, ReportText
+from skm.reports.services import MAX_TEXT_LENGTH
 from skm.reports.texts import FOLLOWUP, default_text
 from skm.surveys.models import Period
 
@@ -118,7 +119,9 @@ def report_profile(unit: Unit) -> ReportProfile:
 def section_text(unit: Unit, period: Period, report: str, key: str, label: str) -> str:
     saved = ReportText.objects.filter(unit=unit, period=period, report=report, key=key).first()
     if saved is not None:
-        return saved.text
+        # Texts are limited when saved (skm.reports.services); one stored before that
+        # limit cannot make a document take minutes.
+        return saved.text[:MAX_TEXT_LENGTH]
     return default_text(report, key, unit=unit.name, period=label)
 
 
