@@ -9,6 +9,12 @@ wrong header can be trusted), a bad cell marks its row as rejected and the read 
 one pass lists every mistake in the file. Messages are Indonesian and name the file, the
 row as a spreadsheet program shows it, the column letter and header, the value and what
 would have been accepted.
+
+Hostile files are bounded before they cost memory: a CSV row of more than
+MAX_SHEET_COLUMNS cells or a record of more than MAX_RECORD_CHARS characters stops the read;
+an XLSX is checked as a ZIP (zip bombs), then the chosen sheet's declared and used area
+(:mod:`skm.transfer.workbook`, against MAX_SHEET_COLUMNS and MAX_SHEET_CELLS), then read once
+in a child process (:mod:`skm.transfer.contained`) before calamine runs here.
 """
 
 from __future__ import annotations

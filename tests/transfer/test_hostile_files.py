@@ -304,3 +304,18 @@ def test_a_reference_beyond_the_grid_is_placed_not_skipped(tmp_path):
     _tally, problems, count = tally_file(path)
     assert count == 1
     assert "A1 sampai AAAAA1 (1 baris × 475.255 kolom)" in problems[0].message
+
+
+def test_full_cell_caches_still_read_every_value(tmp_path, monkeypatch):
+    # The per-column caches stop growing at _MAX_CACHED distinct values (a column of
+    # free text would otherwise keep every value); what is not cached is parsed again.
+    monkeypatch.setattr(readers, "_MAX_CACHED", 3)
+    lines = [[*CODES, "Jenis Layanan"]]
+    lines += [[str(1 + i % 4)] * 9 + [f"Layanan {i}"] for i in range(12)]
+    path = write_csv(tmp_path / "layanan.csv", lines)
+    with open_response_file(path, with_profile=True) as source:
+        rows = list(source.rows())
+    assert [r.profile.service for r in rows] == [f"Layanan {i}" for i in range(12)]
+    assert [r.answers[0] for r in rows] == [1 + i % 4 for i in range(12)]
+    tally, _problems, count = tally_file(path)
+    assert count == 0 and tally.respondents == 12
