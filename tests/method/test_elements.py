@@ -45,7 +45,7 @@ def test_parse_answer(value, score):
     assert parse_answer(DEFAULT_ELEMENTS[0], value) == score
 
 
-@pytest.mark.parametrize("value", [5, 0, True, "e", "Sesuai (4)", "bagus", "?"])
+@pytest.mark.parametrize("value", [5, 0, True, "e", "Sesuai (4)", "luar biasa", "?"])
 def test_parse_answer_errors(value):
     with pytest.raises(AnswerError) as info:
         parse_answer(DEFAULT_ELEMENTS[0], value)
