@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db.models.query import QuerySet
@@ -276,3 +277,137 @@ def test_other_weighting_conventions_are_named(unit, period):
     )
     assert _row(sheet, "Bobot")[1:10] == (0.111,) * 9
     assert _text(_row(sheet, "IKM (x25)")[1], 2) == period_result(period).ikm_text == "99.90"
+
+
+# -- the workbook's content and layout, cell by cell (issue #13: a faster writer, the same file)
+
+GOLDEN = Path(__file__).with_name("golden") / "olah_data_demo.json"
+DIRTY = {
+    # suggestion, occupation_other: text stored before input was cleaned, and formula signs
+    0: ('=HYPERLINK("http://x.example";"klik")', "=1+1"),
+    1: ("Antrean lama\x0b sekali\x1b", "Tukang\x0bojek"),
+    2: ("+62 812 tidak dicatat", "@pedagang"),
+    3: ("-10 menit, lebih cepat", ""),
+}
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _cell(c) -> list:
+    """A cell as it reads back: value, type, number format, bold, size, wrap, alignment."""
+    return [
+        c.coordinate,
+        _plain(c.value),
+        c.data_type,
+        c.number_format,
+        bool(c.font.b),
+        c.font.sz or 11,  # a font without a size is the workbook's default, 11
+        bool(c.alignment.wrap_text),
+        c.alignment.vertical,
+    ]
+
+
+def _layout(book, skip_rows: range = range(0)) -> dict:
+    """Every sheet's column widths and every written or styled cell outside ``skip_rows``
+    (of the first sheet)."""
+    out = {"sheets": book.sheetnames}
+    for index, sheet in enumerate(book.worksheets):
+        out[sheet.title] = {
+            "widths": {
+                k: v.width for k, v in sorted(sheet.column_dimensions.items()) if v.customWidth
+            },
+            "cells": [
+                _cell(c)
+                for row in sheet.iter_rows()
+                for c in row
+                if (c.value is not None or c.has_style) and not (index == 0 and c.row in skip_rows)
+            ],
+        }
+    return out
+
+
+@pytest.fixture
+def dirty_demo(demo):
+    """The demo's Dinas and period, its first respondents' texts replaced by stored text
+    that was never cleaned (control characters) and by formula signs."""
+    unit, period = demo
+    first = list(
+        Response.objects.filter(period=period, unit__path__startswith=unit.path)
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)[: len(DIRTY)]
+    )
+    for i, (suggestion, other) in DIRTY.items():
+        Response.objects.filter(pk=first[i]).update(
+            suggestion=suggestion,
+            occupation="LAINNYA" if other else "PNS",
+            occupation_other=other,
+        )
+    return unit, period
+
+
+def test_olah_data_layout_is_the_one_of_the_openpyxl_writer(dirty_demo):
+    """Title, identification, header, summary rows, notes and Tabel 1, with their number
+    formats, bold, sizes, wrapping and column widths, equal to what the former openpyxl
+    writer produced for the same data (tests/transfer/golden/olah_data_demo.json, written
+    once by that writer)."""
+    import json
+
+    unit, period = dirty_demo
+    book = _workbook(period, unit)
+    respondents = Response.objects.filter(period=period, unit__path__startswith=unit.path)
+    assert _layout(book, range(12, 12 + respondents.count())) == json.loads(GOLDEN.read_text())
+
+
+def test_olah_data_respondent_rows_are_the_stored_responses_cell_by_cell(dirty_demo):
+    """Every respondent row, cell by cell: number, scores (empty when not answered), the
+    Jakarta wall-clock time as a date cell, and the texts as text cells, never formulas,
+    without the control characters stored before input was cleaned."""
+    from skm.surveys.text import xml_safe
+    from skm.transfer.exports import EDUCATION_LABELS, OCCUPATION_LABELS
+
+    unit, period = dirty_demo
+    book = _workbook(period, unit)
+    sheet = book["Olah Data"]
+    elements = questionnaire_elements(period)
+    responses = list(
+        Response.objects.filter(period=period, unit__path__startswith=unit.path)
+        .select_related("service")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "id")
+    )
+    assert len(responses) == 615
+    rows = list(sheet.iter_rows(min_row=12, max_row=11 + len(responses) + 1))
+    assert [c.value for c in rows[-1]] == [None] * len(rows[-1])  # the empty row after them
+    for number, (response, row) in enumerate(zip(responses, rows, strict=False), 1):
+        scores = {a.element_id: a.value for a in response.answers.all()}
+        occupation = OCCUPATION_LABELS.get(response.occupation, response.occupation)
+        if response.occupation_other:
+            occupation += ": " + response.occupation_other
+        expected = [
+            number,
+            *(scores.get(e.pk) for e in elements),
+            timezone.localtime(response.submitted_at).replace(tzinfo=None),
+            response.service.name if response.service else None,
+            response.gender or None,
+            response.age,
+            EDUCATION_LABELS.get(response.education, response.education) or None,
+            xml_safe(occupation) or None,
+            xml_safe(response.suggestion) or None,
+        ]
+        got = [c.value for c in row][: len(expected)]
+        assert got == expected, number
+        for c in row:
+            if isinstance(c.value, str):
+                assert c.data_type == "s", (c.coordinate, c.value)
+            if isinstance(c.value, dt.datetime):
+                assert c.number_format == "yyyy-mm-dd h:mm:ss"
+    texts = [c.value for row in rows[:4] for c in row if isinstance(c.value, str)]
+    assert '=HYPERLINK("http://x.example";"klik")' in texts
+    assert "Lainnya: =1+1" in texts and "Lainnya: Tukang\nojek" in texts
+    assert "Antrean lama\n sekali" in texts
