@@ -1,0 +1,134 @@
+"""Issue #13 points 3, 4 and 8: what each column becomes, and why (pure, no files)."""
+
+import datetime as dt
+
+import pytest
+
+from skm.method import DEFAULT_ELEMENTS
+from skm.method.elements import questionnaire_from_spec
+from skm.transfer.columns import classify, header_number
+
+NUMBERED = [f"Unsur {i}" for i in range(1, 10)]
+
+
+def roles(layout):
+    return {r.header: (r.kind, r.target, r.reason) for r in layout.roles}
+
+
+@pytest.mark.parametrize(
+    ("header", "number"),
+    [
+        ("Unsur 8", 8), ("Unusr 8", 8), ("UNSUR  8", 8), ("U8", 8), ("u 8", 8), ("Q 8", 8),
+        ("Q8", 8), ("P 8", 8), ("Pertanyaan 8", 8), ("Pertanyan 8", 8), ("nilai_8", 8),
+        ("jawaban8", 8), ("question_8", 8), ("skor_pertanyaan8", 8), ("Nilai U8", 8),
+        ("8", 8), ("u15", 15),
+    ],
+)  # fmt: skip
+def test_numbered_headers(header, number):
+    assert header_number(header)[1] == number
+
+
+@pytest.mark.parametrize("header", ["No 8", "Usia 2", "Nama", "Unsur", "Kolom 8", "U0"])
+def test_not_numbered(header):
+    assert header_number(header) is None
+
+
+def test_unusr_8_typo_and_the_questionnaire_order_with_a_warning():
+    # An office's own template: "Unsur 1" .. "Unsur 9" with the typo "Unusr 8".
+    headers = [*NUMBERED[:7], "Unusr 8", "Unsur 9"]
+    layout = classify(headers, DEFAULT_ELEMENTS)
+    found = roles(layout)
+    assert found["Unusr 8"] == ("element", "U9", "nomor")  # 8th question: sarana
+    assert found["Unsur 9"] == ("element", "U8", "nomor")  # 9th question: pengaduan
+    assert found["Unsur 1"] == ("element", "U1", "nomor")
+    [warning] = layout.warnings
+    assert "urutan kuesioner" in warning and "--order daftar" in warning
+    assert 'kolom H ("Unusr 8") = U9 Sarana dan Prasarana' in warning
+
+
+def test_the_other_order_on_request_still_warns():
+    layout = classify(NUMBERED, DEFAULT_ELEMENTS, order="daftar")
+    assert roles(layout)["Unsur 8"][1] == "U8"
+    assert roles(layout)["Unsur 9"][1] == "U9"
+    [warning] = layout.warnings
+    assert "urutan daftar unsur" in warning and "--order kuesioner" in warning
+
+
+def test_mislabelled_priority_bare_u8_u9_follow_the_order_with_a_warning():
+    # The review's "U8 Penanganan Pengaduan" top priority was the facilities column.
+    headers = [f"U{i}" for i in range(1, 10)]
+    layout = classify(headers, DEFAULT_ELEMENTS)
+    assert roles(layout)["U8"] == ("element", "U9", "nomor")
+    assert roles(layout)["U9"] == ("element", "U8", "nomor")
+    assert roles(layout)["U3"] == ("element", "U3", "kode")
+    assert len(layout.warnings) == 1
+
+
+def test_no_order_where_headers_carry_names():
+    headers = [e.name for e in DEFAULT_ELEMENTS]
+    layout = classify(headers, DEFAULT_ELEMENTS)
+    assert [r.target for r in layout.roles] == [e.code for e in DEFAULT_ELEMENTS]
+    assert layout.warnings == []
+    named = classify(["U8 Sarana dan Prasarana", "U9 Penanganan Pengaduan"], DEFAULT_ELEMENTS)
+    assert [(r.target, r.reason) for r in named.roles] == [("U9", "nama"), ("U8", "nama")]
+    assert named.warnings == []
+
+
+def test_waktu_date_column_is_a_date_by_content_and_frees_u3():
+    headers = ["Waktu", "Kecepatan waktu dalam memberikan pelayanan", "Persyaratan"]
+    sample = [
+        [dt.datetime(2025, 3, 14, 10, 0), 4, 3],
+        ["15/03/2025 09:12", 3, 3],
+    ]
+    layout = classify(headers, DEFAULT_ELEMENTS, sample=sample)
+    found = roles(layout)
+    assert found["Waktu"] == ("profile", "submitted_at", "isi")
+    assert found["Kecepatan waktu dalam memberikan pelayanan"] == ("element", "U3", "kata kunci")
+    assert any("berisi tanggal" in w and "bukan unsur U3" in w for w in layout.warnings)
+    # without data, or with answers in it, "Waktu" stays the element
+    assert roles(classify(["Waktu"], DEFAULT_ELEMENTS))["Waktu"][1] == "U3"
+    assert roles(classify(["Waktu"], DEFAULT_ELEMENTS, sample=[[4]]))["Waktu"][1] == "U3"
+
+
+def test_a_header_fitting_two_elements_is_ambiguous_unless_both_have_columns():
+    layout = classify(["Waktu dan biaya", "Persyaratan"], DEFAULT_ELEMENTS)
+    [ambiguous] = layout.of("ambiguous")
+    assert ambiguous.candidates == ("U3", "U4")
+    settled = classify(["Waktu dan biaya", "U3", "Biaya"], DEFAULT_ELEMENTS)
+    assert settled.of("ambiguous") == []
+    assert any('"Waktu dan biaya"' in w for w in settled.warnings)
+
+
+def test_profile_headers_come_first():
+    layout = classify(["Jenis Layanan", "Saran", "Tanggal"], DEFAULT_ELEMENTS, profile={
+        "Jenis Layanan": "service", "Saran": "suggestion", "Tanggal": "submitted_at"
+    }.get)  # fmt: skip
+    assert [r.kind for r in layout.roles] == ["profile"] * 3
+
+
+def test_every_ignored_answer_column_is_named():
+    headers = [f"u{i}" for i in range(1, 16)]
+    layout = classify(headers, DEFAULT_ELEMENTS)
+    ignored = [r.header for r in layout.roles if r.kind == "ignored"]
+    assert ignored == [f"u{i}" for i in range(10, 16)]
+    named = [w for w in layout.warnings if "tidak dihitung" in w]
+    assert len(named) == 6 and '"u10"' in named[0] and "--elements" in named[0]
+
+
+def test_an_extra_question_by_content_is_named_but_a_row_number_is_not():
+    headers = ["No", *NUMBERED, "Maklumat pelayanan", "Nama petugas"]
+    sample = [[1, *[4] * 9, "Sangat Baik", "Budi"], [2, *[3] * 9, "Baik", "Ani"]]
+    layout = classify(headers, DEFAULT_ELEMENTS, sample=sample)
+    named = [w for w in layout.warnings if "tidak dihitung" in w]
+    assert len(named) == 1 and "Maklumat pelayanan" in named[0]
+
+
+def test_a_custom_questionnaire_counts_the_extra_columns():
+    custom = questionnaire_from_spec("U1..U9,U10=Sikap petugas")
+    layout = classify([*NUMBERED, "Sikap petugas"], custom)
+    assert roles(layout)["Sikap petugas"] == ("element", "U10", "nama")
+    assert not [w for w in layout.warnings if "tidak dihitung" in w]
+    fourteen = questionnaire_from_spec("14")
+    layout = classify([f"u{i}" for i in range(1, 15)], fourteen)
+    assert [r.target for r in layout.roles][-5:] == ["U10", "U11", "U12", "U13", "U14"]
+    assert [r.target for r in layout.roles][7:9] == ["U9", "U8"]
