@@ -74,7 +74,7 @@ class Layout:
 
     roles: list[Role]
     warnings: list[str] = field(default_factory=list)
-    order: str = DEFAULT_ORDER
+    order: str | None = None
 
     def of(self, kind: str) -> list[Role]:
         return [r for r in self.roles if r.kind == kind]
@@ -181,7 +181,7 @@ def classify(
     headers: Sequence[str],
     elements: Sequence[Element],
     *,
-    order: str = DEFAULT_ORDER,
+    order: str | None = None,
     profile: Callable[[str], str | None] = lambda _text: None,
     sample: Sequence[Sequence[object]] = (),
     is_date: Callable[[object], bool] = _looks_like_date,
@@ -195,7 +195,7 @@ def classify(
     an ignored column of answers is named as such. ``first_column`` is the sheet column
     of ``headers[0]`` (letters in messages).
     """
-    ordered = numbered_order(elements, order)
+    ordered = numbered_order(elements, order or DEFAULT_ORDER)
     sensitive = order_decides(elements)
     codes = {e.code.upper(): e for e in elements}
     roles: list[Role] = []
@@ -212,7 +212,13 @@ def classify(
         numbered = header_number(text)
         if numbered is not None:
             prefix, number = numbered
-            if prefix == "u" and f"U{number}" in codes and f"U{number}" not in sensitive:
+            if (
+                prefix == "u"
+                and f"U{number}" in codes
+                and (f"U{number}" not in sensitive or order != "kuesioner")
+            ):
+                # A bare code is the regulation's code (BAB I, the seed's Tabel 1, this
+                # project's export) unless --order kuesioner says it counts questions.
                 roles.append(Role(index, text, "element", f"U{number}", "kode", number=number))
             elif prefix == "u" and f"U{number}" not in codes:
                 roles.append(Role(index, text, "ignored", answer_like=True, number=number))
@@ -283,28 +289,33 @@ def _at(index: int, first_column: int, header: str) -> str:
 def _order_warning(
     roles: list[Role],
     codes: dict[str, Element],
-    order: str,
+    order: str | None,
     sensitive: frozenset[str],
     first_column: int,
     warnings: list[str],
 ) -> None:
     """Every time a number decided which column is U8 and which U9, say so."""
     decided = [
-        r for r in roles if r.kind == "element" and r.reason == "nomor" and r.target in sensitive
+        r for r in roles if r.kind == "element" and r.number is not None and r.target in sensitive
     ]
-    if not decided:
-        return
-    parts = [
-        f"{_at(r.index, first_column, r.header)} = {r.target} {codes[str(r.target)].name}"
-        for r in decided
-    ]
-    other = "daftar" if order == "kuesioner" else "kuesioner"
-    rule = (
-        "urutan kuesioner Lampiran III (nomor 8 = sarana dan prasarana, 9 = penanganan pengaduan)"
-        if order == "kuesioner"
-        else "urutan daftar unsur BAB I (nomor 8 = penanganan pengaduan, 9 = sarana dan prasarana)"
-    )
-    warnings.append(
-        f"PERHATIAN: kolom bernomor dibaca menurut {rule}: {'; '.join(parts)}. Bila file "
-        f"ini mengikuti urutan lain, jalankan lagi dengan --order {other}."
-    )
+    for reason in ("nomor", "kode"):
+        these = [r for r in decided if r.reason == reason]
+        if not these:
+            continue
+        parts = [
+            f"{_at(r.index, first_column, r.header)} = {r.target} {codes[str(r.target)].name}"
+            for r in these
+        ]
+        used = order or ("kuesioner" if reason == "nomor" else "daftar")
+        other = "daftar" if used == "kuesioner" else "kuesioner"
+        rule = (
+            "urutan kuesioner Lampiran III (nomor 8 = sarana dan prasarana, 9 = penanganan "
+            "pengaduan)"
+            if used == "kuesioner"
+            else "urutan daftar unsur BAB I (8 = penanganan pengaduan, 9 = sarana dan prasarana)"
+        )
+        warnings.append(
+            f"PERHATIAN: kolom bernomor dibaca menurut {rule}, bukan menurut nama unsur: "
+            f"{'; '.join(parts)}. Bila file ini mengikuti urutan lain, jalankan lagi "
+            f"dengan --order {other}."
+        )

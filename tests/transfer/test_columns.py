@@ -54,14 +54,23 @@ def test_the_other_order_on_request_still_warns():
     assert "urutan daftar unsur" in warning and "--order kuesioner" in warning
 
 
-def test_mislabelled_priority_bare_u8_u9_follow_the_order_with_a_warning():
-    # The review's "U8 Penanganan Pengaduan" top priority was the facilities column.
-    headers = [f"U{i}" for i in range(1, 10)]
+def test_mislabelled_priority_bare_u8_u9_are_codes_with_a_warning_and_an_option():
+    # The review's "U8 Penanganan Pengaduan" top priority was the facilities column of a
+    # form numbered in questionnaire order: a bare code is read as the regulation's code
+    # (this project's own export writes them), with a warning that names --order.
+    headers = [f"u{i}" for i in range(1, 10)]
     layout = classify(headers, DEFAULT_ELEMENTS)
-    assert roles(layout)["U8"] == ("element", "U9", "nomor")
-    assert roles(layout)["U9"] == ("element", "U8", "nomor")
-    assert roles(layout)["U3"] == ("element", "U3", "kode")
-    assert len(layout.warnings) == 1
+    assert roles(layout)["u8"] == ("element", "U8", "kode")
+    assert roles(layout)["u3"] == ("element", "U3", "kode")
+    [warning] = layout.warnings
+    assert "urutan daftar unsur" in warning and "--order kuesioner" in warning
+    assert 'kolom H ("u8") = U8 Penanganan Pengaduan' in warning
+    swapped = classify(headers, DEFAULT_ELEMENTS, order="kuesioner")
+    assert roles(swapped)["u8"] == ("element", "U9", "nomor")
+    assert roles(swapped)["u9"] == ("element", "U8", "nomor")
+    assert "--order daftar" in swapped.warnings[0]
+    # no warning where the order cannot matter
+    assert classify(["U1", "U2"], DEFAULT_ELEMENTS[:2]).warnings == []
 
 
 def test_no_order_where_headers_carry_names():
@@ -131,4 +140,4 @@ def test_a_custom_questionnaire_counts_the_extra_columns():
     fourteen = questionnaire_from_spec("14")
     layout = classify([f"u{i}" for i in range(1, 15)], fourteen)
     assert [r.target for r in layout.roles][-5:] == ["U10", "U11", "U12", "U13", "U14"]
-    assert [r.target for r in layout.roles][7:9] == ["U9", "U8"]
+    assert [r.target for r in layout.roles][7:9] == ["U8", "U9"]  # codes: their own
