@@ -141,3 +141,69 @@ def test_a_custom_questionnaire_counts_the_extra_columns():
     layout = classify([f"u{i}" for i in range(1, 15)], fourteen)
     assert [r.target for r in layout.roles][-5:] == ["U10", "U11", "U12", "U13", "U14"]
     assert [r.target for r in layout.roles][7:9] == ["U8", "U9"]  # codes: their own
+
+
+# -- through the reader (the one path of skm ikm, skm import and the web import)
+
+
+def _csv(tmp_path, lines):
+    from tests.transfer._files import write_csv
+
+    return write_csv(tmp_path / "data.csv", lines)
+
+
+def test_reader_waktu_dates_do_not_block_u3(tmp_path):
+    from skm.transfer.readers import open_response_file
+
+    names = [e.name for e in DEFAULT_ELEMENTS]
+    names[2] = "Kecepatan waktu dalam memberikan pelayanan"
+    path = _csv(tmp_path, [["Waktu", *names], ["14/03/2025 10:00", *["4"] * 9]])
+    with open_response_file(path, with_profile=True) as source:
+        assert source.header_problems == []
+        [row] = list(source.rows())
+    assert row.answers == (4,) * 9
+    assert row.profile.submitted_at == dt.datetime(2025, 3, 14, 10, 0)
+    assert any("berisi tanggal" in w for w in source.account.warnings)
+
+
+def test_reader_numbered_columns_order_and_ignored_extra(tmp_path):
+    from skm.transfer.readers import open_response_file, tally_file
+
+    headers = [*NUMBERED[:7], "Unusr 8", "Unsur 9", "Unsur 10"]
+    path = _csv(tmp_path, [headers, ["4", "4", "4", "4", "4", "4", "4", "1", "2", "3"]])
+    tally, _problems, count = tally_file(path)
+    assert count == 0
+    assert list(tally.patterns) == [(4, 4, 4, 4, 4, 4, 4, 2, 1)]  # U8 = "Unsur 9"
+    tally, _p, _c = tally_file(path, order="daftar")
+    assert list(tally.patterns) == [(4, 4, 4, 4, 4, 4, 4, 1, 2)]
+    with open_response_file(path) as source:
+        warnings = source.account.warnings
+    assert any("--order daftar" in w for w in warnings)
+    assert any('"Unsur 10"' in w and "tidak dihitung" in w for w in warnings)
+    custom = questionnaire_from_spec("10")
+    tally, _p, count = tally_file(path, elements=custom)
+    assert count == 0 and list(tally.patterns) == [(4, 4, 4, 4, 4, 4, 4, 2, 1, 3)]
+
+
+def test_reader_refuses_a_label_the_column_leaves_undecided(tmp_path):
+    from skm.transfer.readers import tally_file
+
+    rows = [[e.code for e in DEFAULT_ELEMENTS]]
+    rows += [["Tidak puas", *["4"] * 8], ["Puas", *["4"] * 8]]
+    _t, problems, count = tally_file(_csv(tmp_path, rows))
+    assert count == 1
+    assert '"Tidak puas" berarti 1' in str(problems[0]) and "kolom A" in str(problems[0])
+    rows.append(["Kurang puas", *["4"] * 8])  # the column shows its scale
+    tally, problems, count = tally_file(_csv(tmp_path, rows))
+    assert count == 0 and tally.respondents == 3
+
+
+def test_reader_labels_of_real_forms(tmp_path):
+    from skm.transfer.readers import tally_file
+
+    rows = [[e.code for e in DEFAULT_ELEMENTS]]
+    rows.append(["4.0", "NULL", "-", "Cukup Wajar", "Sangat Baik", "Baik", "Cukup Sopan dan Ramah",
+                 "Ada tapi tidak berfungsi", "Sangat Baik"])  # fmt: skip
+    tally, problems, count = tally_file(_csv(tmp_path, rows))
+    assert count == 0, problems
+    assert list(tally.patterns) == [(4, None, None, 2, 4, 3, 2, 2, 4)]

@@ -114,8 +114,10 @@ def test_problems_go_to_stderr_and_no_result_is_printed(tmp_path):
     assert out == ""
     assert err.splitlines() == [
         'data.csv, baris 6, kolom D ("U4", unsur U4): nilai "banyak" tidak dapat dibaca; yang '
-        "diharapkan: 1-4, a-d, atau label resmi (1 = Sangat mahal, 2 = Cukup mahal, "
-        "3 = Murah, 4 = Gratis)",
+        "diharapkan: 1-4, a-d, label resmi (1 = Sangat mahal, 2 = Cukup mahal, "
+        "3 = Murah, 4 = Gratis), skala umum seperti Sangat buruk/Buruk/Baik/Sangat baik "
+        "atau Tidak puas/Kurang puas/Puas/Sangat puas; kosong, - atau NULL bila tidak "
+        "dijawab",
         "Hasil tidak dihitung: 1 masalah pada file data.csv; perbaiki lalu jalankan lagi.",
     ]
 

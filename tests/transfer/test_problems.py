@@ -36,8 +36,10 @@ def test_unreadable_answer_names_file_row_column_value_and_expected(tmp_path):
     assert (problem.field, problem.value) == ("U3", "x")
     assert str(problem) == (
         'data.csv, baris 12, kolom C ("Waktu Penyelesaian", unsur U3): nilai "x" tidak dapat '
-        "dibaca; yang diharapkan: 1-4, a-d, atau label resmi (1 = Tidak cepat, "
-        "2 = Kurang cepat, 3 = Cepat, 4 = Sangat cepat)"
+        "dibaca; yang diharapkan: 1-4, a-d, label resmi (1 = Tidak cepat, "
+        "2 = Kurang cepat, 3 = Cepat, 4 = Sangat cepat), skala umum seperti Sangat "
+        "buruk/Buruk/Baik/Sangat baik atau Tidak puas/Kurang puas/Puas/Sangat puas; "
+        "kosong, - atau NULL bila tidak dijawab"
     )
     # The bad row is not counted; the 11 others are.
     assert tally.respondents == 11

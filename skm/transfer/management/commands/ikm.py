@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from skm.method import DEFAULT_ELEMENTS, WeightError, compute
+from skm.method.elements import ORDERS, QuestionnaireError, questionnaire_from_spec
 from skm.transfer.output import render_json, render_table
 from skm.transfer.readers import MAX_KEPT_PROBLEMS, tally_file
 
@@ -51,6 +52,23 @@ class Command(BaseCommand):
             default=None,
             help="populasi (jumlah pengguna layanan pada periode) untuk sampel minimum",
         )
+        parser.add_argument(
+            "--order",
+            default=None,
+            help=(
+                "urutan kolom bernomor (Unsur 8, nilai_8, U8): kuesioner (nomor 8 = sarana, "
+                "9 = pengaduan; bawaan untuk kolom bernomor) atau daftar (8 = pengaduan, "
+                "9 = sarana; bawaan untuk kode U8/U9)"
+            ),
+        )
+        parser.add_argument(
+            "--elements",
+            default=None,
+            help=(
+                'kuesioner lain: jumlah unsur ("14") atau daftar kode dan nama '
+                '("U1..U9,U10=Sikap petugas"); bawaan: 9 unsur Permen PANRB 14/2017'
+            ),
+        )
         parser.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
 
     def fail(self, lines: list[str]) -> NoReturn:
@@ -78,9 +96,21 @@ class Command(BaseCommand):
         if options["population"] is not None:
             population = self.whole_number(options["population"], "--population", minimum=1)
 
-        path = Path(options["file"])
+        order = options["order"]
+        if order is not None and str(order).strip().lower() not in ORDERS:
+            self.fail([f'--order "{order}" tidak dikenal; pilihan: {", ".join(ORDERS)}.'])
+        order = str(order).strip().lower() if order is not None else None
         elements = DEFAULT_ELEMENTS
-        tally, problems, count = tally_file(path, sheet=options["sheet"], elements=elements)
+        if options["elements"] is not None:
+            try:
+                elements = questionnaire_from_spec(options["elements"])
+            except QuestionnaireError as exc:
+                self.fail([f"--elements: {exc}."])
+
+        path = Path(options["file"])
+        tally, problems, count = tally_file(
+            path, sheet=options["sheet"], elements=elements, order=order
+        )
         if count:
             lines = [str(p) for p in problems[:MAX_KEPT_PROBLEMS]]
             if count > len(lines):
