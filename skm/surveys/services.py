@@ -312,8 +312,12 @@ def responses_import(
     dry_run: bool = False,
     force: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
+    order: str | None = None,
 ) -> ImportResult:
     """Load a response file into a period, all or nothing.
+
+    ``order`` ("kuesioner" or "daftar") says how numbered columns map to elements 8 and 9
+    (docs/method.md, "Reading other offices' files").
 
     The file is read with the same reader as `skm ikm`. Any unreadable cell, unknown
     service or date outside the period refuses the whole file (nothing is written);
@@ -354,7 +358,9 @@ def responses_import(
 
     try:
         with (
-            open_response_file(path, sheet=sheet, elements=elements, with_profile=True) as reader,
+            open_response_file(
+                path, sheet=sheet, elements=elements, with_profile=True, order=order
+            ) as reader,
             transaction.atomic(),
         ):
             if reader.header_problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from skm.method.elements import ORDERS
 from skm.surveys.management.commands._common import fail, resolve
 from skm.surveys.services import ImportRefused, responses_import
 
@@ -33,6 +34,15 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", help=_("XLSX sheet name (default: the first)"))
         parser.add_argument("--dry-run", action="store_true", help=_("check only, store nothing"))
         parser.add_argument("--force", action="store_true", help=_("load a file again"))
+        parser.add_argument(
+            "--order",
+            choices=ORDERS,
+            default=None,
+            help=_(
+                "how numbered columns map to elements 8 and 9: kuesioner (8 = facilities) "
+                "or daftar (8 = complaints)"
+            ),
+        )
 
     def handle(self, *args, **opts) -> None:
         unit, period, service = resolve(self, opts["unit"], opts["period"], opts["service"])
@@ -54,6 +64,7 @@ class Command(BaseCommand):
                 dry_run=opts["dry_run"],
                 force=opts["force"],
                 progress=progress,
+                order=opts["order"],
             )
         except ImportRefused as refused:
             if show_progress:
