@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import datetime as dt
+import itertools
 import logging
 import re
 import zipfile
@@ -38,6 +40,7 @@ from skm.method.elements import (
     DEFAULT_ELEMENTS,
     AnswerError,
     Element,
+    label_conflicts,
     match_element,
     normalize,
     parse_answer,
@@ -51,6 +54,7 @@ from skm.method.profile import (
 )
 from skm.transfer import contained
 from skm.transfer import workbook as parts
+from skm.transfer.columns import classify
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +67,17 @@ __all__ = [
     "MAX_SUGGESTION_CHARS",
     "PROFILE_FIELDS",
     "Column",
+    "ColumnAccount",
     "FileRow",
     "Problem",
     "Profile",
+    "ReadAccount",
     "ResponseFile",
+    "SkippedRow",
     "open_response_file",
     "parse_submitted_at",
     "tally_file",
+    "tally_source",
 ]
 
 MAX_KEPT_PROBLEMS = 50
@@ -146,6 +154,119 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SNIFF_BYTES = 8192
 _DELIMITERS = (",", ";", "\t")
+
+# -- Shapes of other offices' files (issue #13)
+
+# The header is looked for in the first rows only: title rows, a two- or three-row header
+# and a row of column numbers fit easily; the rest of the file is streamed.
+HEAD_SCAN_ROWS = 30
+_MAX_HEADER_ROWS = 3
+# Rows under the data that summarise it or comment on it, by their label (normalised:
+# "Σ Nilai / Unsur" -> "nilai unsur", "NRR/Unsur" -> "nrr unsur").
+_SUMMARY_LABEL = re.compile(
+    r"^(?:jumlah|total|sub ?total|grand total|rata rata|rerata|nilai rata rata|rata|"
+    r"nrr|ikm|nilai ikm|indeks|nilai indeks|kinerja|mutu|nilai|skor|bobot|"
+    r"tertimbang|konversi|persentase|prosentase|predikat|kategori|sum|average|mean|"
+    r"weighted|count)(?: |$)|^n$"
+)
+_NOTE_LABEL = re.compile(
+    r"^(?:keterangan|ket|catatan|sumber|mengetahui|kepala|nip|dibuat|disusun|"
+    r"ttd|tanda tangan|note|notes)(?: |$)"
+)
+# Column headers of one-row-per-answer files (long format), normalised.
+_LONG_ROLES: dict[str, frozenset[str]] = {
+    "respondent": frozenset(
+        normalize(t)
+        for t in (
+            "id responden",
+            "id_responden",
+            "responden",
+            "responden id",
+            "respondent",
+            "respondent_id",
+            "respondent id",
+            "response_id",
+            "response id",
+            "id response",
+            "no responden",
+            "nomor responden",
+            "kode responden",
+            "submission_id",
+            "id pengisian",
+            "id survei",
+            "survey_id",
+            "id_survey",
+            "user_id",
+        )
+    ),
+    "question": frozenset(
+        normalize(t)
+        for t in (
+            "unsur",
+            "kode unsur",
+            "id unsur",
+            "unsur_id",
+            "unsur pelayanan",
+            "pertanyaan",
+            "id pertanyaan",
+            "pertanyaan_id",
+            "kode pertanyaan",
+            "question",
+            "question_id",
+            "question id",
+            "element",
+            "item",
+            "id_item",
+            "indikator",
+            "kuesioner_id",
+            "soal",
+            "id soal",
+        )
+    ),
+    "answer": frozenset(
+        normalize(t)
+        for t in (
+            "jawaban",
+            "nilai",
+            "skor",
+            "answer",
+            "value",
+            "score",
+            "nilai jawaban",
+            "jawaban responden",
+            "pilihan",
+            "option",
+            "jawaban_id",
+            "opsi",
+        )
+    ),
+}
+_LONG_LABELS = {"respondent": "id responden", "question": "unsur", "answer": "jawaban"}
+# Headers that only number an element ("Unsur 1", "nilai_3", "Q9", "pertanyaan5"): used
+# to recognise a header row; which element each number means is decided with the rest.
+_NUMBERED_HEADER = re.compile(
+    r"(?:^|\s)(?:u|unsur|unusr|q|p|pertanyaan|question|nilai|jawaban|soal|item)\s*\d{1,2}$"
+)
+# Data-looking text cells: numbers, dates and times.
+_DATA_TEXT = re.compile(r"^[\d\s.,:/()+-]+$")
+# Respondents open at once while a long-format file is pivoted. A file sorted by
+# respondent needs one; an unsorted one can interleave up to this many before a
+# respondent's answers are counted and a later answer of it is refused.
+MAX_OPEN_RESPONDENTS = 10_000
+_MAX_IGNORED_QUESTIONS = 100
+_COLUMN_WORDS: dict[str, str] = {
+    "tanggal": "submitted_at",
+    "waktu": "submitted_at",
+    "jk": "gender",
+    "usia": "age",
+    "umur": "age",
+    "pendidikan": "education",
+    "pekerjaan": "occupation",
+    "pekerjaan lain": "occupation_other",
+    "layanan": "service",
+    "saran": "suggestion",
+}
+_IGNORE_WORDS = frozenset({"", "-", "_", "x", "abaikan", "lewati", "no", "nomor"})
 
 
 # --------------------------------------------------------------------------------------
@@ -228,6 +349,62 @@ class FileRow:
     profile: Profile | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A row under (or among) the data that is not a respondent: a summary row ("IKM",
+    "NRR / Unsur"), a note or signature, or the row of column numbers under a header."""
+
+    line: int
+    label: str
+    reason: str
+
+    def __str__(self) -> str:
+        label = f' ("{_clip(self.label, 40)}")' if self.label else ""
+        return f"Baris {self.line}{label} dilewati: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnAccount:
+    """One column of the header and what the reader made of it, with the reason."""
+
+    letter: str
+    header: str
+    role: str  # an element code, a profile field, a long-format role, or "" (ignored)
+    reason: str
+
+    def __str__(self) -> str:
+        shown = f'"{_clip(self.header, 50)}"' if self.header else "(tanpa judul)"
+        role = _role_label(self.role) if self.role else "diabaikan"
+        return f"kolom {self.letter} {shown}: {role} ({self.reason})"
+
+
+@dataclass(slots=True)
+class ReadAccount:
+    """What the reader did to the file's shape, for the user to check: the header rows
+    used, the layout, the rows skipped as summaries or notes, and warnings."""
+
+    layout: str = "wide"  # "wide", "long" (one row per answer) or "named" (--columns)
+    header_rows: tuple[int, int] | None = None
+    notices: list[str] = dataclasses.field(default_factory=list)
+    skipped: list[SkippedRow] = dataclasses.field(default_factory=list)
+    skipped_count: int = 0
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    columns: list[ColumnAccount] = dataclasses.field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Every notice, skipped row and warning, as Indonesian sentences."""
+        lines = list(self.notices)
+        lines += [str(s) for s in self.skipped]
+        if self.skipped_count > len(self.skipped):
+            lines.append(f"... dan {self.skipped_count - len(self.skipped)} baris lain dilewati")
+        lines += [f"Peringatan: {w}" for w in self.warnings]
+        return lines
+
+    def explain(self) -> list[str]:
+        """Every column and what it became, and why."""
+        return [str(c) for c in self.columns]
+
+
 # --------------------------------------------------------------------------------------
 # Small helpers
 
@@ -277,6 +454,79 @@ def _match_header(text: str, elements: Sequence[Element]) -> Element | None:
         if grid:
             element = match_element(grid.group(1), elements)
     return element
+
+
+def _role_label(role: str) -> str:
+    if role in _FIELD_LABELS:
+        return _FIELD_LABELS[role]
+    if role in _LONG_LABELS:
+        return f"{_LONG_LABELS[role]} (format panjang)"
+    return f"unsur {role}"
+
+
+def _header_kind(text: str, elements: Sequence[Element]) -> str | None:
+    """What a header cell names, roughly ("element", "profile", "numbered", a long-format
+    role) or None: enough to tell a header row from a title or a data row."""
+    key = normalize(text)
+    if not key:
+        return None
+    if key in _PROFILE_ALIASES:
+        return "profile"
+    if _match_header(text, elements) is not None:
+        return "element"
+    if _NUMBERED_HEADER.search(key):
+        return "numbered"
+    for role, names in _LONG_ROLES.items():
+        if key in names:
+            return role
+    return None
+
+
+def _as_number(value: object) -> float | None:
+    if value.__class__ in (int, float):
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, str) and _DATA_TEXT.match(value.strip()):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def _is_data_cell(value: object, elements: Sequence[Element]) -> bool:
+    """A value that reads as an answer, a number or a date rather than as a header."""
+    if isinstance(value, int | float | dt.date | dt.datetime):
+        return True
+    text = _cell_text(value)
+    if _DATA_TEXT.match(text):
+        return True
+    for element in elements:
+        try:
+            parse_answer(element, text)
+        except AnswerError:
+            continue
+        return True
+    return False
+
+
+def _title_text(value: object) -> bool:
+    """Text that can be part of a header: not a number, a date or a time."""
+    return isinstance(value, str) and not _DATA_TEXT.match(value.strip())
+
+
+def _numbering_row(cells: Sequence[object]) -> bool:
+    """The row of column numbers some tables put under the header: 1, 2, 3 ... or (1),
+    (2), (3) ... in consecutive columns."""
+    values = [c for c in cells if not _is_blank(c)]
+    if len(values) < 3:
+        return False
+    numbers = []
+    for value in values:
+        text = _cell_text(value).strip("() ")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 # 14/03/2025, 14-03-2025, with an optional 10:22[:01] or 10.22[.01] (the Indonesian
@@ -577,11 +827,70 @@ def _detect_delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
+_SUMMARY_REASON = "baris ringkasan, bukan responden"
+_NOTE_REASON = "baris catatan, bukan responden"
+_SHAPE_REASON = "baris ringkasan (angka di luar 1-4, tanpa nomor responden), bukan responden"
+_LONG_EXPECTED = (
+    'satu kolom id responden (misalnya "respondent_id"), satu kolom unsur atau pertanyaan '
+    '("question", "unsur") dan satu kolom jawaban ("answer", "nilai")'
+)
+
+
+def _then_raise(rows: list[Sequence[Any]], error: Exception) -> Iterator[Sequence[Any]]:
+    """The rows read ahead, then the read error met while reading them ahead."""
+    yield from rows
+    raise error
+
+
+def _looks_like_data(cells: Sequence[object], elements: Sequence[Element]) -> bool:
+    values = [v for v in cells if not _is_blank(v)]
+    if len(values) < 2:
+        return False
+    return 2 * sum(_is_data_cell(v, elements) for v in values) >= len(values)
+
+
+def _header_part(upper: Sequence[object], lower: Sequence[object]) -> bool:
+    """Whether the row above a header row belongs to it: a group row ("NO." over "RESP",
+    "NILAI UNSUR PELAYANAN" over U1 … U9), not a title written in the first column."""
+    filled = [i for i, c in enumerate(upper) if not _is_blank(c)]
+    if not filled or not all(_title_text(upper[i]) for i in filled):
+        return False
+    if len(filled) >= 2:
+        return True
+    below = next((i for i, c in enumerate(lower) if not _is_blank(c)), 0)
+    return filled[0] > below
+
+
+def _combine(block: Sequence[Sequence[object]], elements: Sequence[Element]) -> list[str]:
+    """One header text per column from one or more header rows.
+
+    Per column: the lowest non-empty text when it names something ("U1" under "NILAI
+    UNSUR PELAYANAN"; a vertically merged "JENIS KELAMIN" whose text sits in the top row),
+    else the texts joined top to bottom ("NO." over "RESP" -> "NO. RESP").
+    """
+    if len(block) == 1:
+        return [_cell_text(c) for c in block[0]]
+    width = max(len(r) for r in block)
+    texts: list[str] = []
+    for index in range(width):
+        parts = [_cell_text(r[index]) for r in block if index < len(r)]
+        parts = [p for p in parts if p]
+        if not parts:
+            texts.append("")
+        elif len(parts) == 1 or _header_kind(parts[-1], elements):
+            texts.append(parts[-1])
+        else:
+            texts.append(" ".join(parts))
+    return texts
+
+
 class ResponseFile:
     """An opened response file: header already read, rows read on demand.
 
     Use :func:`open_response_file`. Attributes: ``columns`` (element code or profile field
-    -> :class:`Column`), ``header_problems``, ``problems`` (first 50 row problems),
+    -> :class:`Column`), ``account`` (:class:`ReadAccount`: header rows used, layout, rows
+    skipped as summaries or notes, warnings, every column's role), ``header_problems``,
+    ``problems`` (first 50 row problems),
     ``problem_count`` (all of them), ``rows_read`` (non-empty data rows seen so far),
     ``format`` ("csv"/"xlsx"), ``encoding`` and ``delimiter`` (CSV), ``sheet`` (XLSX).
     """
@@ -593,8 +902,28 @@ class ResponseFile:
         sheet: str | None = None,
         elements: Sequence[Element] = DEFAULT_ELEMENTS,
         with_profile: bool = False,
+        header_row: tuple[int, int] | None = None,
+        layout: str | None = None,
+        column_names: Sequence[str] | None = None,
+        order: str | None = None,
     ) -> None:
         self.path = Path(path)
+        # How numbered columns map to elements (skm.transfer.columns): None = the rule of
+        # docs/method.md, "kuesioner" or "daftar" = --order.
+        self.order = order
+        self._sample: list[Sequence[Any]] = []
+        self.header_row = header_row
+        self.forced_layout = layout
+        self.column_names = list(column_names) if column_names is not None else None
+        self.account = ReadAccount()
+        # The cell looked at first to tell a summary or note row from a respondent, and
+        # the cells where such a row carries its label (before the answers, or after).
+        self._probe = 0
+        self._label_cols: range = range(0)
+        self._long: dict[str, Column] = {}
+        self._labels: dict[str, Any] = {}
+        self._profile_indexes: frozenset[int] = frozenset()
+        self._by_number = False
         self.name = self.path.name or str(path)
         self.elements: tuple[Element, ...] = tuple(elements)
         self.with_profile = with_profile
@@ -714,19 +1043,24 @@ class ResponseFile:
             pending,
         )
         line = 0
+        lead: list[tuple[int, Sequence[Any]]] = []
+        error: Exception | None = None
         try:
             for cells in reader:
                 line += 1
-                if not _row_is_blank(cells):
-                    self._first_line = line + 1
-                    self._body = reader
-                    self._read_header(cells, line, 0)
-                    self.estimated_rows = max(0, _count_lines(self.path) - line)
-                    return
+                if lead or not _row_is_blank(cells):
+                    lead.append((line, cells))
+                    if len(lead) >= HEAD_SCAN_ROWS:
+                        break
         except (csv.Error, UnicodeError) as exc:
-            reason = _read_error_reason(exc, encoding)
-            raise _Unreadable(f"baris {line + 1}: {reason}") from None
-        raise _Unreadable("file kosong: tidak ada baris judul kolom")
+            if not lead:
+                reason = _read_error_reason(exc, encoding)
+                raise _Unreadable(f"baris {line + 1}: {reason}") from None
+            error = exc  # raised again where the rows reach it
+        if not lead:
+            raise _Unreadable("file kosong: tidak ada baris judul kolom")
+        self._start(lead, reader, 0, error)
+        self.estimated_rows = max(0, _count_lines(self.path) - (self._first_line - 1))
 
     def _broken(self, line: int, exc: Exception) -> None:
         """A record the reader cannot parse ends the read with a problem.
@@ -811,36 +1145,260 @@ class ResponseFile:
         # calamine yields rows from the top of the sheet in some versions and from the first
         # used row in others; anchor the numbering on the first row holding anything.
         offset: int | None = None
-        for index, cells in enumerate(rows):
-            if offset is None and any(c != "" for c in cells):
-                offset = first_row - index
-            if not _row_is_blank(cells):
-                line = index + (offset or 0) + 1
-                self._first_line = line + 1
-                self._body = rows
-                self._read_header(cells, line, first_col)
-                self.estimated_rows = max(0, first_row + data.height - line)
-                return
-        raise _Unreadable(f'lembar "{chosen}" kosong: tidak ada baris judul kolom')
+        lead: list[tuple[int, Sequence[Any]]] = []
+        error: Exception | None = None
+        try:
+            for index, cells in enumerate(rows):
+                if offset is None and any(c != "" for c in cells):
+                    offset = first_row - index
+                if lead or not _row_is_blank(cells):
+                    lead.append((index + (offset or 0) + 1, cells))
+                    if len(lead) >= HEAD_SCAN_ROWS:
+                        break
+        except CalamineError as exc:
+            if not lead:
+                raise _Unreadable(f'lembar "{chosen}" tidak dapat dibaca ({exc})') from None
+            error = exc
+        if not lead:
+            raise _Unreadable(f'lembar "{chosen}" kosong: tidak ada baris judul kolom')
+        self._start(lead, rows, first_col, error)
+        self.estimated_rows = max(0, first_row + data.height - (self._first_line - 1))
+
+    # -- finding the header (title rows, multi-row headers, no header, long format)
+
+    def _start(
+        self,
+        lead: list[tuple[int, Sequence[Any]]],
+        rest: Iterator[Sequence[Any]],
+        first_col: int,
+        error: Exception | None,
+    ) -> None:
+        """Find the header among the first rows (``lead``), read it, and set the body to
+        the rows below it followed by the rest of the file."""
+        found = self._locate(lead)
+        if self.header_problems:
+            self.close()
+            return
+        begin = 0
+        block: list[Sequence[Any]] = []
+        line: int | None = None
+        if found is not None:
+            top, bottom = found
+            begin = bottom + 1
+            block = [cells for _, cells in lead[top : bottom + 1]]
+            line = lead[bottom][0]
+            self.account.header_rows = (lead[top][0], line)
+            self._header_notices(lead, top, bottom)
+            if begin < len(lead) and _numbering_row(lead[begin][1]):
+                self._skip(lead[begin][0], "", "nomor kolom di bawah judul, bukan responden")
+                begin += 1
+        remaining = [cells for _, cells in lead[begin:]]
+        self._sample = remaining  # the first data rows: columns decided by content
+        self._first_line = lead[begin][0] if begin < len(lead) else lead[-1][0] + 1
+        self._body = (
+            itertools.chain(remaining, rest) if error is None else _then_raise(remaining, error)
+        )
+        if self.column_names is not None:
+            self._header_from_names(self._first_line, first_col, lead[begin:])
+        elif self.account.layout == "long":
+            self._read_long_header(_combine(block, self.elements), line or 0, first_col)
+        else:
+            self._read_header(_combine(block, self.elements), line or 0, first_col)
+
+    def _locate(self, lead: list[tuple[int, Sequence[Any]]]) -> tuple[int, int] | None:
+        """(top, bottom) indexes in ``lead`` of the header rows; None without a header
+        (--columns) or after a header problem."""
+        if self.header_row is not None:
+            return self._chosen_header(lead)
+        if self.column_names is not None:
+            self.account.layout = "named"
+            return None
+        elements = self.elements
+        scores: list[int] = []
+        best: int | None = None
+        long_row: int | None = None
+        known: dict[str, str | None] = {}
+        for index, (_line, cells) in enumerate(lead):
+            kinds = []
+            for cell in cells:
+                if not _title_text(cell):
+                    continue  # numbers, dates and empty cells name nothing
+                text = cell.strip()
+                if text not in known:
+                    known[text] = _header_kind(text, elements) if len(text) < 500 else None
+                kinds.append(known[text])
+            answers = kinds.count("element") + kinds.count("numbered")
+            scores.append(2 * answers + kinds.count("profile") if answers else 0)
+            if scores[-1] and (best is None or scores[-1] > scores[best]):
+                best = index
+            if long_row is None and {"respondent", "question", "answer"} <= set(kinds):
+                long_row = index
+        if self.forced_layout == "long" or (best is None and long_row is not None):
+            if long_row is None:
+                self._header_problem(
+                    f"format panjang: tidak ada baris judul kolom dengan kolom responden, "
+                    f"unsur dan jawaban di {len(lead)} baris pertama",
+                    expected=_LONG_EXPECTED,
+                )
+                return None
+            self.account.layout = "long"
+            return long_row, long_row
+        if best is None:
+            line, cells = lead[0]
+            if _looks_like_data(cells, elements):
+                values = [v for v in cells if not _is_blank(v)]
+                sample = ", ".join(_shown(v) for v in values[:6])
+                self._header_problem(
+                    f"baris {line} tampak berisi data, bukan judul kolom ({sample}"
+                    f"{', …' if len(values) > 6 else ''}); tidak ada judul kolom unsur di "
+                    f"{len(lead)} baris pertama",
+                    row=line,
+                    expected=(
+                        "baris judul kolom di atas data (misalnya U1 sampai U9), atau arti "
+                        f"setiap kolom ({len(cells)} kolom) secara berurutan dengan --columns, "
+                        'misalnya --columns "tanggal,jk,usia,U1,U2,U3,U4,U5,U6,U7,U8,U9,saran"'
+                        " (tanda - untuk kolom yang diabaikan)"
+                    ),
+                )
+                return None
+            return 0, 0  # the first row: its missing columns are named one by one
+        bottom = best
+        # A second header row just under the best one (names under codes, or the reverse).
+        while (
+            bottom + 1 < len(lead)
+            and bottom - best < _MAX_HEADER_ROWS - 1
+            and scores[bottom + 1] * 2 >= scores[best]
+            and all(_title_text(c) for c in lead[bottom + 1][1] if not _is_blank(c))
+        ):
+            bottom += 1
+        top = best
+        while (
+            top > 0
+            and bottom - top < _MAX_HEADER_ROWS - 1
+            and _header_part(lead[top - 1][1], lead[top][1])
+        ):
+            top -= 1
+        return top, bottom
+
+    def _chosen_header(self, lead: list[tuple[int, Sequence[Any]]]) -> tuple[int, int] | None:
+        first, last = self.header_row  # type: ignore[misc]
+        index = {line: i for i, (line, _cells) in enumerate(lead)}
+        shown = f"{first}" if first == last else f"{first}-{last}"
+        if first not in index or last not in index or last < first:
+            self._header_problem(
+                f"--header-row {shown}: judul kolom dicari hanya di baris "
+                f"{lead[0][0]}-{lead[-1][0]} (baris pertama yang berisi sampai "
+                f"{HEAD_SCAN_ROWS} baris sesudahnya)",
+                expected=(
+                    "nomor baris judul kolom seperti yang tampil di Excel, misalnya 3 atau 3-4"
+                ),
+            )
+            return None
+        if all(_row_is_blank(cells) for _line, cells in lead[index[first] : index[last] + 1]):
+            self._header_problem(f"--header-row {shown}: baris itu kosong", row=first)
+            return None
+        if self.forced_layout == "long":
+            self.account.layout = "long"
+        self.account.notices.append(f"Judul kolom dari --header-row: baris {shown}")
+        return index[first], index[last]
+
+    def _header_notices(self, lead: list[tuple[int, Sequence[Any]]], top: int, bottom: int) -> None:
+        first, start, end = lead[0][0], lead[top][0], lead[bottom][0]
+        if self.header_row is not None:
+            return
+        if start > first:
+            rows = f"{first}" if start - 1 == first else f"{first}-{start - 1}"
+            self.account.notices.append(
+                f"Baris {rows} di atas tabel dilewati (judul atau keterangan, bukan judul kolom)"
+            )
+        if end > start:
+            self.account.notices.append(
+                f"Baris {start}-{end} dipakai sebagai judul kolom (judul bertingkat)"
+            )
+        elif start > first:
+            self.account.notices.append(f"Baris {start} dipakai sebagai judul kolom")
+
+    def _header_from_names(
+        self, line: int, first_col: int, data: list[tuple[int, Sequence[Any]]]
+    ) -> None:
+        """No header row: --columns names each column's meaning in order."""
+        names = self.column_names or []
+        cells: list[str] = []
+        for number, token in enumerate(names, 1):
+            key = normalize(token)
+            if key in _IGNORE_WORDS:
+                cells.append("")
+                continue
+            field = _COLUMN_WORDS.get(key) or _PROFILE_ALIASES.get(key)
+            if field is None and key.replace(" ", "_") in PROFILE_FIELDS:
+                field = key.replace(" ", "_")
+            if field is not None:
+                cells.append(_PROFILE_HEADERS[field][0 if field != "submitted_at" else 3])
+                continue
+            element = match_element(token, self.elements)
+            if element is not None:
+                cells.append(element.code)
+                continue
+            self._header_problem(
+                f'--columns: "{_clip(token, 40)}" (kolom ke-{number}) tidak dikenal',
+                expected=(
+                    "kode unsur (U1-U9) atau nama unsur, tanggal, jk, usia, pendidikan, "
+                    "pekerjaan, layanan, saran, atau - untuk kolom yang diabaikan"
+                ),
+            )
+        if self.header_problems:
+            self.close()
+            return
+        self.account.notices.append(
+            f"Tanpa baris judul kolom: arti {len(names)} kolom diambil dari --columns; "
+            f"data mulai baris {line}"
+        )
+        if data and any(not _is_blank(c) for c in data[0][1]):
+            width = max(i + 1 for i, c in enumerate(data[0][1]) if not _is_blank(c))
+            if width > len(names):
+                self.account.warnings.append(
+                    f"--columns menyebut {len(names)} kolom, baris {data[0][0]} berisi "
+                    f"{width} kolom; kolom {_column_letter(first_col + len(names))} dan "
+                    "seterusnya diabaikan"
+                )
+        self._read_header(cells, None, first_col)
 
     # -- header
 
-    def _read_header(self, cells: Sequence[object], line: int, first_col: int) -> None:
+    def _read_header(self, cells: Sequence[object], line: int | None, first_col: int) -> None:
         self.header_line = line
         elements: dict[str, list[Column]] = {}
         profile: dict[str, list[Column]] = {}
-        for index, cell in enumerate(cells):
-            text = _cell_text(cell)
-            if not text:
-                continue
-            column = Column(index, _column_letter(first_col + index), text)
-            field = _PROFILE_ALIASES.get(normalize(text))
-            if field is not None:
-                profile.setdefault(field, []).append(column)
-                continue
-            element = _match_header(text, self.elements)
-            if element is not None:
-                elements.setdefault(element.code, []).append(column)
+        # What each column is, and why (skm.transfer.columns, docs/method.md "Reading
+        # other offices' files"): code, name, question, keywords, number + order, content.
+        layout = classify(
+            [_cell_text(cell) for cell in cells],
+            self.elements,
+            order=self.order,
+            profile=lambda text: _PROFILE_ALIASES.get(normalize(text)),
+            sample=self._sample,
+            first_column=first_col,
+        )
+        self.roles = {role.index: role for role in layout.roles}
+        self.account.warnings.extend(layout.warnings)
+        for role in layout.roles:
+            column = Column(role.index, _column_letter(first_col + role.index), role.header)
+            if role.kind == "profile":
+                profile.setdefault(str(role.target), []).append(column)
+            elif role.kind == "element":
+                elements.setdefault(str(role.target), []).append(column)
+            elif role.kind == "ambiguous":
+                self._header_problem(
+                    "judul kolom ini cocok untuk lebih dari satu unsur: "
+                    + ", ".join(
+                        f"{e.code} ({e.name})" for e in self.elements if e.code in role.candidates
+                    ),
+                    row=line,
+                    column=column.letter,
+                    header=role.header,
+                    expected="satu unsur per kolom; ganti judul dengan kode unsur (mis. U3) "
+                    "atau nama unsur",
+                )
 
         for element in self.elements:
             found = elements.get(element.code, [])
@@ -880,8 +1438,332 @@ class ResponseFile:
                     field=field,
                     expected="satu kolom; hapus atau ganti judul kolom lainnya",
                 )
+        self._account_columns(cells, first_col)
         if self.header_problems:
             self.close()
+
+    def _account_columns(self, cells: Sequence[object], first_col: int) -> None:
+        """Every header column's role and reason (``account.columns``), and where a
+        summary or note row carries its label (before the answers, or after them)."""
+        used = {c.index: name for name, c in self.columns.items()}
+        used.update({c.index: role for role, c in self._long.items()})
+        for index, cell in enumerate(cells):
+            text = _cell_text(cell)
+            role = used.get(index, "")
+            if not text and not role:
+                continue
+            self.account.columns.append(
+                ColumnAccount(_column_letter(first_col + index), text, role, self._why(text, role))
+            )
+        self._profile_indexes = frozenset(
+            c.index for name, c in self.columns.items() if name in _FIELD_LABELS
+        )
+        positions = [self.columns[e.code].index for e in self.elements if e.code in self.columns]
+        if positions:
+            low, high = min(positions), max(positions)
+            if low > 0:
+                self._probe, self._label_cols = 0, range(0, low)
+            else:
+                self._probe, self._label_cols = high + 1, range(high + 1, len(cells))
+
+    def _why(self, text: str, role: str) -> str:
+        if not role:
+            return "judul tidak dikenali" if text else "tanpa judul"
+        if role in _FIELD_LABELS:
+            return "dari --columns" if self.column_names is not None else "judul kolom profil"
+        if role in _LONG_LABELS:
+            return "judul kolom format panjang"
+        if self.column_names is not None:
+            return "dari --columns"
+        element = next(e for e in self.elements if e.code == role)
+        key = normalize(text)
+        if key == normalize(element.code):
+            return f"kode unsur; {element.name}"
+        if key in element.names():
+            return f"nama unsur; {element.name}"
+        return f"nama atau pertanyaan unsur; {element.name}"
+
+    # -- long format: one row per answer
+
+    def _read_long_header(self, cells: Sequence[object], line: int, first_col: int) -> None:
+        self.header_line = line
+        found: dict[str, list[Column]] = {}
+        for index, cell in enumerate(cells):
+            text = _cell_text(cell)
+            if not text:
+                continue
+            column = Column(index, _column_letter(first_col + index), text)
+            key = normalize(text)
+            field = _PROFILE_ALIASES.get(key)
+            if field is not None:
+                self.columns.setdefault(field, column)
+                continue
+            for role, names in _LONG_ROLES.items():
+                if key in names:
+                    found.setdefault(role, []).append(column)
+                    break
+        for role, label in _LONG_LABELS.items():
+            columns = found.get(role, [])
+            if len(columns) == 1:
+                self._long[role] = columns[0]
+                continue
+            self._header_problem(
+                f"format panjang (satu baris per jawaban): kolom {label} "
+                + ("tidak ditemukan" if not columns else "ada lebih dari satu: ")
+                + _list_columns(columns),
+                row=line,
+                expected=_LONG_EXPECTED,
+            )
+        self._account_columns(cells, first_col)
+        if self.header_problems:
+            self.close()
+            return
+        who, what, answer = (self._long[r] for r in ("respondent", "question", "answer"))
+        self.account.notices.append(
+            f"Format panjang (satu baris per jawaban): kolom {who.letter} "
+            f'("{_clip(who.header, 30)}") = responden, {what.letter} ("{_clip(what.header, 30)}")'
+            f' = unsur, {answer.letter} ("{_clip(answer.header, 30)}") = jawaban; baris '
+            "digabung per responden"
+        )
+
+    def _question_target(self, raw: object) -> int | str | None:
+        """What the question cell of a long-format row designates: an element's position,
+        a profile field, or None (not an element: the answer is ignored)."""
+        text = _cell_text(raw)
+        if not text:
+            return None
+        element = _match_header(text, self.elements)
+        if element is not None:
+            return self.elements.index(element)
+        if text.isdigit() and 1 <= int(text) <= len(self.elements):
+            if not self._by_number:
+                self._by_number = True
+                self.account.warnings.append(
+                    f"nomor pertanyaan 1-{len(self.elements)} dibaca menurut urutan unsur "
+                    f"(1 = {self.elements[0].code}, …, {len(self.elements)} = "
+                    f"{self.elements[-1].code}); periksa bahwa nomor itu mengikuti urutan yang "
+                    "sama, terutama U8 dan U9"
+                )
+            return int(text) - 1
+        return _PROFILE_ALIASES.get(normalize(text))
+
+    def _long_rows(self) -> Iterator[FileRow]:
+        """Pivot one row per answer into one FileRow per respondent, streaming.
+
+        A respondent stays open until MAX_OPEN_RESPONDENTS others have started after it
+        (a file sorted by respondent needs only one open at a time); its row is then
+        emitted, and a later answer of it is refused with its row. The same element
+        answered twice for one respondent (same or different answer) refuses the
+        respondent, naming both rows.
+        """
+        elements = self.elements
+        n_elements = len(elements)
+        who, what, answer = (self._long[r] for r in ("respondent", "question", "answer"))
+        caches = [_new_answer_cache() for _ in elements]
+        targets: dict[object, int | str | None] = {}
+        readers = self._profile_readers() if self.with_profile else []
+        open_: dict[str, list[Any]] = {}
+        closed: set[str] = set()
+        ignored: dict[str, list[int]] = {}
+        answer_rows = 0
+
+        def finish(entry: list[Any]) -> FileRow | None:
+            first, answers, _lines, values, bad = entry
+            self.rows_read += 1
+            if bad:
+                return None
+            if all(a is None for a in answers):
+                self._no_answers(first)
+                return None
+            profile = _make_profile(values) if readers else None
+            return FileRow(first, tuple(answers), profile)
+
+        for line, cells in self._numbered():
+            width = len(cells)
+            if _row_is_blank(cells):
+                continue
+            rid = _cell_text(cells[who.index]) if who.index < width else ""
+            raw_q = cells[what.index] if what.index < width else None
+            raw_a = cells[answer.index] if answer.index < width else None
+            if not rid:
+                note = self._note_label(cells)
+                if note is not None:
+                    self._skip(line, note, _NOTE_REASON)
+                else:
+                    self._row_problem(
+                        line,
+                        "id responden kosong",
+                        column=who.letter,
+                        header=who.header,
+                        expected="id responden di setiap baris jawaban",
+                    )
+                continue
+            answer_rows += 1
+            entry = open_.get(rid)
+            if entry is None:
+                if rid in closed:
+                    self._row_problem(
+                        line,
+                        f'jawaban responden "{_clip(rid, 40)}" muncul lagi setelah lebih dari '
+                        f"{_thousands(MAX_OPEN_RESPONDENTS)} responden lain",
+                        column=who.letter,
+                        header=who.header,
+                        expected="urutkan file menurut kolom responden",
+                    )
+                    continue
+                entry = [line, [None] * n_elements, [0] * n_elements, {}, False]
+                for field, index, read in readers:
+                    raw = cells[index] if index < width else None
+                    try:
+                        entry[3][field] = read(raw)
+                    except _FieldError as exc:
+                        self._cell_problem(line, field, raw, exc.expected, exc.message)
+                        entry[4] = True
+                open_[rid] = entry
+                if len(open_) > MAX_OPEN_RESPONDENTS:
+                    oldest = next(iter(open_))
+                    closed.add(oldest)
+                    row = finish(open_.pop(oldest))
+                    if row is not None:
+                        yield row
+            try:
+                target = targets[raw_q]
+            except KeyError:
+                target = self._question_target(raw_q)
+                if len(targets) < _MAX_CACHED:
+                    targets[raw_q] = target
+            except TypeError:
+                target = self._question_target(raw_q)
+            if target is None:
+                key = _cell_text(raw_q)
+                if key in ignored:
+                    ignored[key][0] += 1
+                elif len(ignored) < _MAX_IGNORED_QUESTIONS:
+                    ignored[key] = [1, line]
+                continue
+            if isinstance(target, str):  # a profile question ("Jenis Kelamin": "L")
+                if readers and entry[3].get(target) is None:
+                    try:
+                        entry[3][target] = _PROFILE_READERS[target](raw_a)
+                    except _FieldError as exc:
+                        self._row_problem(
+                            line,
+                            f"nilai {_shown(raw_a)} tidak dapat dibaca",
+                            column=answer.letter,
+                            header=answer.header,
+                            field=target,
+                            value=raw_a,
+                            expected=exc.expected,
+                        )
+                        entry[4] = True
+                continue
+            element = elements[target]
+            score = _cached_score(caches[target], element, raw_a)
+            if score is _BAD:
+                self._row_problem(
+                    line,
+                    f"nilai {_shown(raw_a)} tidak dapat dibaca",
+                    column=answer.letter,
+                    header=answer.header,
+                    field=element.code,
+                    value=raw_a,
+                    expected=AnswerError(element, raw_a).expected(),
+                )
+                entry[4] = True
+                continue
+            if score is None:
+                continue
+            before = entry[1][target]
+            if before is not None:
+                how = "dua kali" if before == score else f"dua kali berbeda ({before} dan {score})"
+                self._row_problem(
+                    line,
+                    f'responden "{_clip(rid, 40)}" menjawab unsur {element.code} {how}, di '
+                    f"baris {entry[2][target]} dan {line}",
+                    column=what.letter,
+                    header=what.header,
+                    expected="satu jawaban per unsur untuk setiap responden",
+                )
+                entry[4] = True
+                continue
+            entry[1][target] = score
+            entry[2][target] = line
+        for entry in open_.values():
+            row = finish(entry)
+            if row is not None:
+                yield row
+        self.account.notices.append(
+            f"{_thousands(answer_rows)} baris jawaban digabung menjadi "
+            f"{_thousands(self.rows_read)} responden"
+        )
+        for text, (count, first) in ignored.items():
+            self.account.warnings.append(
+                f'pertanyaan "{_clip(text, 60)}" bukan unsur kuesioner: {count} jawaban '
+                f"(pertama di baris {first}) diabaikan"
+            )
+
+    # -- summary and note rows
+
+    def _skip(self, line: int, label: str, reason: str) -> None:
+        self.account.skipped_count += 1
+        if len(self.account.skipped) < MAX_KEPT_PROBLEMS:
+            self.account.skipped.append(SkippedRow(line, label, reason))
+
+    def _label_reason(self, cells: Sequence[Any]) -> tuple[str, str] | None:
+        """(label, reason) when the row's label says it is a summary or a note: the first
+        non-empty cell before the answers is "Jumlah", "NRR / Unsur", "IKM", "Keterangan"…"""
+        width = len(cells)
+        for index in self._label_cols:
+            if index >= width:
+                return None
+            value = cells[index]
+            if _is_blank(value):
+                continue
+            if not isinstance(value, str):
+                return None
+            reason = self._labels.get(value, _BAD)
+            if reason is _BAD:
+                key = normalize(value)
+                reason = (
+                    _SUMMARY_REASON
+                    if _SUMMARY_LABEL.match(key)
+                    else _NOTE_REASON
+                    if _NOTE_LABEL.match(key)
+                    else None
+                )
+                if len(self._labels) < _MAX_CACHED:
+                    self._labels[value] = reason
+            return (value.strip(), reason) if reason else None  # type: ignore[return-value]
+        return None
+
+    @staticmethod
+    def _summary_shape(raws: Sequence[object]) -> bool:
+        """Answer cells that are mostly numbers outside 1-4 (sums, averages, weights): a
+        summary row, when nothing before them numbers a respondent."""
+        values = [r for r in raws if not _is_blank(r)]
+        odd = 0
+        for raw in values:
+            number = _as_number(raw)
+            if number is not None and number not in (1.0, 2.0, 3.0, 4.0):
+                odd += 1
+        return odd >= 2 and 2 * odd >= len(values)
+
+    def _note_label(self, cells: Sequence[Any]) -> str | None:
+        """The text of a row holding nothing but one text of a few words outside the
+        profile columns (a note, a signature line); None for anything else."""
+        filled = [i for i, c in enumerate(cells) if not _is_blank(c)]
+        if len(filled) != 1 or not _title_text(cells[filled[0]]):
+            return None
+        text = str(cells[filled[0]]).strip()
+        if filled[0] in self._profile_indexes or (len(text.split()) < 2 and len(text) < 12):
+            return None
+        return text
+
+    def _unlabelled(self, cells: Sequence[Any]) -> bool:
+        """Whether the cell that numbers a respondent (the probe) is empty or text not
+        starting with a digit: only such rows can be summaries or notes."""
+        value = cells[self._probe] if self._probe < len(cells) else None
+        return value is None or (value.__class__ is str and not value[:1].isdigit())
 
     # -- rows
 
@@ -904,32 +1786,56 @@ class ResponseFile:
         """
         if self.header_problems:
             return
+        if self.account.layout == "long":
+            yield from self._long_rows()
+            return
         elements = self.elements
         answer_columns = [(e, self.columns[e.code].index, _new_answer_cache()) for e in elements]
         readers = self._profile_readers() if self.with_profile else []
         n_elements = len(elements)
         for line, cells in self._numbered():
             width = len(cells)
-            bad = False
+            unlabelled = self._unlabelled(cells)
+            if unlabelled:
+                labelled = self._label_reason(cells)
+                if labelled:
+                    self._skip(line, *labelled)
+                    continue
+            bad: list[tuple[Element, object]] = []
             answers: list[int | None] = []
             for element, index, cache in answer_columns:
                 raw = cells[index] if index < width else None
                 score = _cached_score(cache, element, raw)
                 if score is _BAD:
+                    bad.append((element, raw))
+                    score = None
+                answers.append(score)  # type: ignore[arg-type]
+            if bad:
+                raws = [cells[i] if i < width else None for _e, i, _c in answer_columns]
+                if unlabelled and self._summary_shape(raws):
+                    self._skip(line, "", _SHAPE_REASON)
+                    continue
+                note = self._note_label(cells) if unlabelled else None
+                if note is not None:
+                    self._skip(line, note, _NOTE_REASON)
+                    continue
+                for element, raw in bad:
                     self._cell_problem(
                         line, element.code, raw, AnswerError(element, raw).expected()
                     )
-                    bad = True
-                    score = None
-                answers.append(score)  # type: ignore[arg-type]
-            if not bad and answers.count(None) == n_elements:
+            elif answers.count(None) == n_elements:
                 # Checked only now, as most rows have answers: a blank row is skipped.
                 if not _row_is_blank(cells):
+                    note = self._note_label(cells)
+                    if note is not None:
+                        self._skip(line, note, _NOTE_REASON)
+                        continue
                     self.rows_read += 1
                     self._no_answers(line)
                 continue
             self.rows_read += 1
             profile = None
+            failed = bool(bad)
             if readers:
                 values: dict[str, Any] = {}
                 for field, index, read in readers:
@@ -938,11 +1844,28 @@ class ResponseFile:
                         values[field] = read(raw)
                     except _FieldError as exc:
                         self._cell_problem(line, field, raw, exc.expected, exc.message)
-                        bad = True
-                if not bad:
+                        failed = True
+                if not failed:
                     profile = _make_profile(values)
-            if not bad:
+            if not failed:
                 yield FileRow(line, tuple(answers), profile)
+        self._check_labels([(e, c) for e, _i, c in answer_columns])
+
+    def _check_labels(self, columns: Sequence[tuple[Element, dict[object, Any]]]) -> None:
+        """A label whose score depends on the scale, in a column whose other labels show
+        another scale (or none), refuses the file (skm.method.elements.label_conflicts).
+        The caches hold each column's distinct values (labels are few)."""
+        for element, cache in columns:
+            for conflict in label_conflicts(element, cache):
+                column = self.columns[element.code]
+                self._row_problem(
+                    None,  # type: ignore[arg-type]
+                    str(conflict),
+                    column=column.letter,
+                    header=column.header,
+                    field=element.code,
+                    expected="angka 1-4 di kolom ini, atau label dari satu skala saja",
+                )
 
     def _no_answers(self, line: int) -> None:
         codes = f"{self.elements[0].code}-{self.elements[-1].code}"
@@ -1094,14 +2017,32 @@ def open_response_file(
     sheet: str | None = None,
     elements: Sequence[Element] = DEFAULT_ELEMENTS,
     with_profile: bool = False,
+    header_row: tuple[int, int] | None = None,
+    layout: str | None = None,
+    column_names: Sequence[str] | None = None,
+    order: str | None = None,
 ) -> ResponseFile:
     """Open a CSV or XLSX response file and read its header.
+
+    The header is looked for in the first rows (``header_row`` (first, last) forces it);
+    ``layout="long"`` reads one row per answer; ``column_names`` names each column's
+    meaning in order for a file without a header row. What the reader did is in
+    ``account``.
 
     Never raises for anything wrong with the file: check ``header_problems`` first, then
     iterate ``rows()`` and check ``problems`` / ``problem_count``. Use it as a context
     manager so the file is closed.
     """
-    return ResponseFile(path, sheet=sheet, elements=elements, with_profile=with_profile)
+    return ResponseFile(
+        path,
+        sheet=sheet,
+        elements=elements,
+        with_profile=with_profile,
+        header_row=header_row,
+        layout=layout,
+        column_names=column_names,
+        order=order,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1113,6 +2054,7 @@ def tally_file(
     *,
     sheet: str | None = None,
     elements: Sequence[Element] = DEFAULT_ELEMENTS,
+    **shape: Any,
 ) -> tuple[Tally, list[Problem], int]:
     """Count the answer patterns of a file: (tally, first 50 problems, problem count).
 
@@ -1120,12 +2062,25 @@ def tally_file(
     profile columns are not parsed. Header problems come back as the problem list with
     an empty tally. Rows with problems are not counted.
     """
-    with ResponseFile(path, sheet=sheet, elements=elements) as source:
-        tally = Tally(len(source.elements))
+    with ResponseFile(path, sheet=sheet, elements=elements, **shape) as source:
+        tally = tally_source(source)
         if source.header_problems:
             return tally, list(source.header_problems), len(source.header_problems)
-        _count_patterns(source, tally)
         return tally, list(source.problems), source.problem_count
+
+
+def tally_source(source: ResponseFile) -> Tally:
+    """Count the answer patterns of an opened file (empty when its header was refused);
+    its ``problems`` and ``account`` are complete afterwards."""
+    tally = Tally(len(source.elements))
+    if source.header_problems:
+        return tally
+    if source.account.layout == "long":
+        for row in source.rows():
+            tally.add(row.answers)
+    else:
+        _count_patterns(source, tally)
+    return tally
 
 
 def _count_patterns(source: ResponseFile, tally: Tally) -> None:
@@ -1146,27 +2101,58 @@ def _count_patterns(source: ResponseFile, tally: Tally) -> None:
     patterns = tally.patterns
     blank_rows = 0
 
+    probe = source._probe
+    skipped_rows = 0
+
+    def skipped(line: int, cells: Sequence[Any]) -> bool:
+        """A labelled summary or note row (only rows whose probe cell is not a number)."""
+        nonlocal skipped_rows
+        labelled = source._label_reason(cells)
+        if labelled:
+            source._skip(line, *labelled)
+            skipped_rows += 1
+        return labelled is not None
+
     def slow(line: int, cells: Sequence[Any]) -> tuple[int | None, ...] | None:
         """A row the fast path could not take: short, blank, new or bad values."""
-        nonlocal blank_rows
+        nonlocal blank_rows, skipped_rows
         if _row_is_blank(cells):
             blank_rows += 1
             return None
+        unlabelled = source._unlabelled(cells)
+        if unlabelled and skipped(line, cells):
+            return None
         width = len(cells)
         key: list[int | None] = []
-        bad = False
+        bad: list[tuple[Element, object]] = []
         for element, index, cache in zip(elements, indexes, caches, strict=True):
             raw = cells[index] if index < width else None
             score = _cached_score(cache, element, raw)
             if score is _BAD:
-                source._cell_problem(line, element.code, raw, AnswerError(element, raw).expected())
-                bad = True
+                bad.append((element, raw))
             else:
                 key.append(score)
         if bad:
+            raws = [cells[i] if i < width else None for i in indexes]
+            if unlabelled and source._summary_shape(raws):
+                source._skip(line, "", _SHAPE_REASON)
+                skipped_rows += 1
+                return None
+            note = source._note_label(cells) if unlabelled else None
+            if note is not None:
+                source._skip(line, note, _NOTE_REASON)
+                skipped_rows += 1
+                return None
+            for element, raw in bad:
+                source._cell_problem(line, element.code, raw, AnswerError(element, raw).expected())
             return None
         if all(s is None for s in key):
-            source._no_answers(line)
+            note = source._note_label(cells)
+            if note is not None:
+                source._skip(line, note, _NOTE_REASON)
+                skipped_rows += 1
+            else:
+                source._no_answers(line)
             return None
         return tuple(key)
 
@@ -1194,7 +2180,18 @@ def _count_patterns(source: ResponseFile, tally: Tally) -> None:
                     # Every answer empty: a blank row (skipped) or one with only profile data.
                     slow(line, cells)
                     continue
+                # A summary row of valid scores ("IKM" over a row of 4s) takes this path:
+                # rows whose first cell is not a number are checked by their label.
+                try:
+                    first = cells[probe]
+                except IndexError:
+                    first = None
+                if (
+                    first is None or (first.__class__ is str and not first[:1].isdigit())
+                ) and skipped(line, cells):
+                    continue
             patterns[key] = count_of(key, 0) + 1
     except source._read_errors as exc:
         source._broken(line + 1, exc)
-    source.rows_read = line - (source._first_line - 1) - blank_rows
+    source.rows_read = line - (source._first_line - 1) - blank_rows - skipped_rows
+    source._check_labels(list(zip(elements, caches, strict=True)))
