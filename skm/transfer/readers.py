@@ -1233,7 +1233,11 @@ class ResponseFile:
                 best = index
             if long_row is None and {"respondent", "question", "answer"} <= set(kinds):
                 long_row = index
-        if self.forced_layout == "long" or (best is None and long_row is not None):
+        # A long file's rows name elements in their question cells ("U1"): the row of
+        # respondent, question and answer headers above them decides.
+        if self.forced_layout == "long" or (
+            long_row is not None and (best is None or long_row < best)
+        ):
             if long_row is None:
                 self._header_problem(
                     f"format panjang: tidak ada baris judul kolom dengan kolom responden, "
