@@ -75,6 +75,8 @@ __all__ = [
     "ResponseFile",
     "SkippedRow",
     "open_response_file",
+    "parse_column_names",
+    "parse_header_row",
     "parse_submitted_at",
     "tally_file",
     "tally_source",
@@ -388,7 +390,7 @@ class ReadAccount:
     notices: list[str] = dataclasses.field(default_factory=list)
     skipped: list[SkippedRow] = dataclasses.field(default_factory=list)
     skipped_count: int = 0
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)  # whole sentences
     columns: list[ColumnAccount] = dataclasses.field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -397,7 +399,7 @@ class ReadAccount:
         lines += [str(s) for s in self.skipped]
         if self.skipped_count > len(self.skipped):
             lines.append(f"... dan {self.skipped_count - len(self.skipped)} baris lain dilewati")
-        lines += [f"Peringatan: {w}" for w in self.warnings]
+        lines += self.warnings
         return lines
 
     def explain(self) -> list[str]:
@@ -1361,7 +1363,7 @@ class ResponseFile:
             width = max(i + 1 for i, c in enumerate(data[0][1]) if not _is_blank(c))
             if width > len(names):
                 self.account.warnings.append(
-                    f"--columns menyebut {len(names)} kolom, baris {data[0][0]} berisi "
+                    f"Peringatan: --columns menyebut {len(names)} kolom, baris {data[0][0]} berisi "
                     f"{width} kolom; kolom {_column_letter(first_col + len(names))} dan "
                     "seterusnya diabaikan"
                 )
@@ -1543,8 +1545,8 @@ class ResponseFile:
             if not self._by_number:
                 self._by_number = True
                 self.account.warnings.append(
-                    f"nomor pertanyaan 1-{len(self.elements)} dibaca menurut urutan unsur "
-                    f"(1 = {self.elements[0].code}, …, {len(self.elements)} = "
+                    f"Peringatan: nomor pertanyaan 1-{len(self.elements)} dibaca menurut "
+                    f"urutan unsur (1 = {self.elements[0].code}, …, {len(self.elements)} = "
                     f"{self.elements[-1].code}); periksa bahwa nomor itu mengikuti urutan yang "
                     "sama, terutama U8 dan U9"
                 )
@@ -1702,8 +1704,8 @@ class ResponseFile:
         )
         for text, (count, first) in ignored.items():
             self.account.warnings.append(
-                f'pertanyaan "{_clip(text, 60)}" bukan unsur kuesioner: {count} jawaban '
-                f"(pertama di baris {first}) diabaikan"
+                f'Peringatan: pertanyaan "{_clip(text, 60)}" bukan unsur kuesioner: '
+                f"{count} jawaban (pertama di baris {first}) diabaikan"
             )
 
     # -- summary and note rows
@@ -2047,6 +2049,33 @@ def open_response_file(
         column_names=column_names,
         order=order,
     )
+
+
+def parse_header_row(text: str) -> tuple[int, int]:
+    """``--header-row`` "3" or "3-4" -> (3, 3) or (3, 4); ValueError with the message."""
+    match = re.fullmatch(r"\s*(\d{1,7})\s*(?:-\s*(\d{1,7})\s*)?", str(text))
+    if match:
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if 1 <= first <= last and last - first < _MAX_HEADER_ROWS:
+            return first, last
+    raise ValueError(
+        f'--header-row "{text}" tidak dapat dibaca; tulis nomor baris judul kolom seperti di '
+        f"Excel, misalnya 3, atau baris pertama-terakhir judul bertingkat (paling banyak "
+        f"{_MAX_HEADER_ROWS} baris), misalnya 3-4"
+    )
+
+
+def parse_column_names(text: str) -> list[str]:
+    """``--columns "tanggal,jk,usia,U1,...,U9,saran"`` -> one meaning per column."""
+    names = [part.strip() for part in str(text).split(",")]
+    if len(names) < 2 or len(names) > MAX_SHEET_COLUMNS:
+        raise ValueError(
+            "--columns berisi arti setiap kolom secara berurutan, dipisah koma, misalnya "
+            '"tanggal,jk,usia,U1,U2,U3,U4,U5,U6,U7,U8,U9,saran" (tanda - untuk kolom yang '
+            "diabaikan)"
+        )
+    return names
 
 
 # --------------------------------------------------------------------------------------

@@ -198,8 +198,8 @@ def test_long_format_by_option_and_unknown_questions_named(tmp_path):
         warnings = source.account.warnings
     assert [r.answers for r in rows] == [(4,) * 9]
     assert warnings == [
-        'pertanyaan "Sikap petugas" bukan unsur kuesioner: 1 jawaban (pertama di baris 11) '
-        "diabaikan"
+        'Peringatan: pertanyaan "Sikap petugas" bukan unsur kuesioner: 1 jawaban (pertama di '
+        "baris 11) diabaikan"
     ]
 
 

@@ -17,7 +17,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from skm.method import DEFAULT_ELEMENTS, WeightError, compute
 from skm.method.elements import ORDERS, QuestionnaireError, questionnaire_from_spec
 from skm.transfer.output import render_json, render_table
-from skm.transfer.readers import MAX_KEPT_PROBLEMS, tally_file
+from skm.transfer.readers import (
+    MAX_KEPT_PROBLEMS,
+    ReadAccount,
+    open_response_file,
+    parse_column_names,
+    parse_header_row,
+    tally_source,
+)
 
 WEIGHTINGS = ("exact", "0.111", "0.11")
 
@@ -70,6 +77,7 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
+        add_shape_arguments(parser)
 
     def fail(self, lines: list[str]) -> NoReturn:
         for line in lines:
@@ -107,21 +115,35 @@ class Command(BaseCommand):
             except QuestionnaireError as exc:
                 self.fail([f"--elements: {exc}."])
 
+        try:
+            shape = shape_options(options)
+        except ValueError as exc:
+            self.fail([str(exc)])
         path = Path(options["file"])
-        tally, problems, count = tally_file(
-            path, sheet=options["sheet"], elements=elements, order=order
-        )
+        with open_response_file(
+            path, sheet=options["sheet"], elements=elements, order=order, **shape
+        ) as source:
+            tally = tally_source(source)
+            problems = source.header_problems or source.problems
+            count = len(source.header_problems) or source.problem_count
+            account = source.account
+        # What the reader did to the file's shape: on stdout above the table; on stderr
+        # with --json (stdout is then the JSON alone) or when the file is refused.
+        notices = account_lines(account, explain=options["explain"])
         if count:
-            lines = [str(p) for p in problems[:MAX_KEPT_PROBLEMS]]
-            if count > len(lines):
-                lines.append(f"... dan {count - len(lines)} masalah lain")
+            shown = [str(p) for p in problems[:MAX_KEPT_PROBLEMS]]
+            lines = notices + shown
+            if count > len(shown):
+                lines.append(f"... dan {count - len(shown)} masalah lain")
             lines.append(
                 f"Hasil tidak dihitung: {count} masalah pada file {path.name}; perbaiki lalu "
                 "jalankan lagi."
             )
             self.fail(lines)
         if tally.respondents == 0:
-            self.fail([f"{path.name}: tidak ada jawaban responden di bawah baris judul kolom."])
+            self.fail(
+                [*notices, f"{path.name}: tidak ada jawaban responden di bawah baris judul kolom."]
+            )
 
         try:
             result = compute(
@@ -143,6 +165,62 @@ class Command(BaseCommand):
                 ]
             )
         if options["json"]:
+            for line in notices:
+                self.stderr.write(line)
             self.stdout.write(render_json(result))
         else:
+            for line in notices:
+                self.stdout.write(line)
+            if notices:
+                self.stdout.write("")
             self.stdout.write(render_table(result, file_label=path.name), ending="")
+
+
+def add_shape_arguments(parser: CommandParser) -> None:
+    """The options that tell the reader a file's shape (shared with `skm import`)."""
+    parser.add_argument(
+        "--header-row",
+        help="baris judul kolom seperti di Excel, misalnya 3 atau 3-4 (bawaan: dicari sendiri)",
+    )
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="format panjang: satu baris per jawaban (id responden, unsur, jawaban)",
+    )
+    parser.add_argument(
+        "--columns",
+        help=(
+            'file tanpa judul kolom: arti setiap kolom berurutan, misalnya "tanggal,jk,usia,'
+            'U1,U2,U3,U4,U5,U6,U7,U8,U9,saran" (- untuk kolom yang diabaikan)'
+        ),
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="tampilkan setiap kolom dan dibaca sebagai apa, beserta alasannya",
+    )
+
+
+def shape_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments of open_response_file from the options; ValueError (Indonesian)."""
+    shape: dict[str, Any] = {}
+    if options.get("header_row"):
+        shape["header_row"] = parse_header_row(options["header_row"])
+    if options.get("long"):
+        shape["layout"] = "long"
+    if options.get("columns"):
+        shape["column_names"] = parse_column_names(options["columns"])
+    return shape
+
+
+def account_lines(account: ReadAccount, *, explain: bool = False) -> list[str]:
+    """The reader's notices (and with ``explain`` every column) as printed lines."""
+    lines: list[str] = []
+    notes = account.lines()
+    if notes:
+        lines.append("Catatan pembacaan file:")
+        lines += [f"  - {line}" for line in notes]
+    if explain and account.columns:
+        lines.append("Kolom yang dibaca:")
+        lines += [f"  - {line}" for line in account.explain()]
+    return lines
