@@ -70,8 +70,8 @@ def export_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         )
         response["Cache-Control"] = "private, no-store"
         return response
-    # A temporary file rather than memory: write-only openpyxl keeps rows out of memory,
-    # and the finished workbook is streamed from disk (deleted when closed).
+    # A temporary file rather than memory: XlsxWriter's constant-memory mode keeps rows out
+    # of memory, and the finished workbook is streamed from disk (deleted when closed).
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (closed by FileResponse)
     try:
         olah_data_write(period=period, unit=unit, service=service, target=target)

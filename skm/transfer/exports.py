@@ -172,23 +172,47 @@ def responses_csv(period: Period, unit: Unit, service: Service | None = None) ->
     """
     elements = questionnaire_elements(period)
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(csv_header(elements))
+    yield "\ufeff" + writer.writerow([spreadsheet_text(c) for c in csv_header(elements)])
+    zone = timezone.get_current_timezone()
+    repeated = _Repeated(spreadsheet_text)
     for row in respondent_rows(period, unit, service, elements=elements):
-        cells: list[Any] = [
-            row.id,
-            timezone.localtime(row.submitted_at).strftime("%d/%m/%Y %H:%M:%S"),
-            row.unit_name,
-            row.service_name or "",
-            CHANNEL_WORDS.get(row.channel, row.channel),
-            row.gender,
-            "" if row.age is None else row.age,
-            EDUCATION_LABELS.get(row.education, row.education),
-            OCCUPATION_LABELS.get(row.occupation, row.occupation),
-            row.occupation_other,
-            *("" if a is None else a for a in row.answers),
-            row.suggestion,
-        ]
-        yield writer.writerow([spreadsheet_text(c) for c in cells])
+        yield writer.writerow(
+            [
+                row.id,
+                # Digits, "/", ":" and a space: no formula sign, no separator to clean.
+                row.submitted_at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+                repeated(row.unit_name),
+                repeated(row.service_name or ""),
+                repeated(CHANNEL_WORDS.get(row.channel, row.channel)),
+                repeated(row.gender),
+                "" if row.age is None else row.age,
+                repeated(EDUCATION_LABELS.get(row.education, row.education)),
+                repeated(OCCUPATION_LABELS.get(row.occupation, row.occupation)),
+                spreadsheet_text(row.occupation_other),
+                *("" if a is None else a for a in row.answers),
+                spreadsheet_text(row.suggestion),
+            ]
+        )
+
+
+class _Repeated:
+    """``clean`` of a text that repeats from row to row (unit and service names, labels),
+    computed once per distinct text: every cell is still cleaned, the work is not redone
+    100,000 times. Free text (suggestions) does not go through it."""
+
+    LIMIT = 10_000  # distinct texts kept; beyond it (never in practice) clean each time
+
+    def __init__(self, clean) -> None:
+        self.clean = clean
+        self.done: dict[str, Any] = {}
+
+    def __call__(self, value: str) -> Any:
+        text = self.done.get(value)
+        if text is None:
+            text = self.clean(value)
+            if len(self.done) < self.LIMIT:
+                self.done[value] = text
+        return text
 
 
 # --------------------------------------------------------------------------------------
@@ -233,191 +257,225 @@ def olah_data_write(
 ) -> None:
     """Write the "olah data" workbook of a period (unit subtree, optional service).
 
-    Write-only openpyxl: rows go to the sheet's temporary file as they come, so memory
-    stays bounded at any number of respondents. Always Indonesian (a document).
+    XlsxWriter in constant-memory mode: each row goes to the sheet's temporary file as soon
+    as the next one starts, so memory stays bounded at any number of respondents, and the
+    respondent rows are written cell by cell with the typed calls (numbers, dates, text)
+    rather than a generic per-cell dispatch, which is what makes 100,000 respondents take
+    seconds (docs/performance.md, bench/exports.py). Always Indonesian (a document).
     """
     with translation.override(DOCUMENT_LANGUAGE):
         _olah_data_write(period=period, unit=unit, service=service, target=target)
 
 
+# Column widths in characters, as the workbook has always had them; XlsxWriter's
+# set_column() adds its own padding, so they are given in pixels (7 per character, Calibri
+# 11), which stores exactly these widths.
+_PIXELS_PER_CHARACTER = 7
+DATE_FORMAT = "yyyy-mm-dd h:mm:ss"
+
+
 def _olah_data_write(
     *, period: Period, unit: Unit, service: Service | None, target: IO[bytes]
 ) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
     elements = questionnaire_elements(period)
     result = period_result(period, unit=unit, service=service)
     n = len(elements)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Olah Data"))
-    bold = Font(bold=True)
-    title_font = Font(bold=True, size=14)
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            # User text stays text whatever it starts with ("=", "http", digits): every
+            # string is written with write_string, and these make sure no call guesses.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    formats: dict[tuple, Any] = {}
 
-    def cell(value: object, *, fmt: str | None = None, font: Font | None = None) -> Any:
-        if isinstance(value, str):
-            value = xml_safe(value)
-        c = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # openpyxl stores any string starting with "=" as a formula; user text must
-            # stay text, whatever it starts with.
-            c.data_type = "s"
-        if fmt:
-            c.number_format = fmt
-        if font:
-            c.font = font
-        return c
+    def style(fmt: str | None = None, *, bold: bool = False, size: int | None = None) -> Any:
+        key = (fmt, bold, size)
+        if key not in formats:
+            spec: dict[str, Any] = {}
+            if fmt:
+                spec["num_format"] = fmt
+            if bold:
+                spec["bold"] = True
+            if size:
+                spec["font_size"] = size
+            formats[key] = workbook.add_format(spec) if spec else None
+        return formats[key]
 
-    sheet.column_dimensions["A"].width = 30
-    for i in range(n):
-        sheet.column_dimensions[get_column_letter(2 + i)].width = 13
-    extra = 2 + n
-    for offset, width in enumerate((20, 26, 8, 8, 12, 14, 60)):
-        sheet.column_dimensions[get_column_letter(extra + offset)].width = width
+    def put(sheet: Any, row: int, col: int, value: object, cell_format: Any = None) -> None:
+        """One cell of the header, summary or table: typed, text made XML-safe."""
+        if value is None:
+            if cell_format is not None:
+                sheet.write_blank(row, col, None, cell_format)
+        elif isinstance(value, str):
+            sheet.write_string(row, col, xml_safe(value), cell_format)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(row, col, value, cell_format)
+        else:
+            sheet.write_number(row, col, value, cell_format)
+
+    def widths(sheet: Any, values: list[int]) -> None:
+        for col, width in enumerate(values):
+            sheet.set_column_pixels(col, col, width * _PIXELS_PER_CHARACTER)
+
+    sheet = workbook.add_worksheet(_("Olah Data"))
+    bold = style(bold=True)
+    widths(sheet, [30, *([13] * n), 20, 26, 8, 8, 12, 14, 60])
 
     dates = _("%(start)s to %(end)s") % {
         "start": date_format(period.start_date, "j F Y"),
         "end": date_format(period.end_date, "j F Y"),
     }
-    sheet.append([cell(_("CUSTOMER SATISFACTION SURVEY DATA PROCESSING"), font=title_font)])
-    for label, value in (
-        (_("Unit"), unit.name),
-        (_("Agency"), unit.agency.name),
-        (_("Period"), period.name),
-        (_("Dates"), dates),
-        (_("Service"), service.name if service else _("All services")),
-        (_("Respondents"), result.respondents),
-        (_("Weighting"), str(Period.Weighting(period.weighting).label)),
-        (_("Meaning"), weighting_note(period, n)),
+    put(sheet, 0, 0, _("CUSTOMER SATISFACTION SURVEY DATA PROCESSING"), style(bold=True, size=14))
+    for row, (label, value) in enumerate(
+        (
+            (_("Unit"), unit.name),
+            (_("Agency"), unit.agency.name),
+            (_("Period"), period.name),
+            (_("Dates"), dates),
+            (_("Service"), service.name if service else _("All services")),
+            (_("Respondents"), result.respondents),
+            (_("Weighting"), str(Period.Weighting(period.weighting).label)),
+            (_("Meaning"), weighting_note(period, n)),
+        ),
+        1,
     ):
-        sheet.append([cell(label, font=bold), cell(value)])
-    sheet.append([])
+        put(sheet, row, 0, label, bold)
+        put(sheet, row, 1, value)
 
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header = [cell(_("No."), font=bold)]
-    for e in elements:
-        c = cell(f"{e.code} {e.name}", font=bold)
-        c.alignment = wrap
-        header.append(c)
-    for label in (
-        _("Survey date"),
-        _("Service"),
-        _("Sex"),
-        _("Age"),
-        _("Education"),
-        _("Occupation"),
-        _("Suggestion"),
+    header_row = 10
+    put(sheet, header_row, 0, _("No."), bold)
+    wrap = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for col, e in enumerate(elements, 1):
+        put(sheet, header_row, col, f"{e.code} {e.name}", wrap)
+    for col, label in enumerate(
+        (
+            _("Survey date"),
+            _("Service"),
+            _("Sex"),
+            _("Age"),
+            _("Education"),
+            _("Occupation"),
+            _("Suggestion"),
+        ),
+        1 + n,
     ):
-        header.append(cell(label, font=bold))
-    sheet.append(header)
+        put(sheet, header_row, col, label, bold)
 
-    def text(value: str) -> Any:
-        # Only a string starting with "=" needs the cell object that keeps it text; plain
-        # values stay plain, which is what keeps a large sheet fast. Control characters
-        # stored before input was cleaned would make openpyxl refuse the whole workbook.
-        value = xml_safe(value)
-        return cell(value) if value.startswith("=") else value
+    row = _respondent_rows_write(
+        sheet,
+        respondent_rows(period, unit, service, elements=elements),
+        first_row=header_row + 1,
+        n_elements=n,
+        date_format=workbook.add_format({"num_format": DATE_FORMAT}),
+    )
 
-    for number, row in enumerate(respondent_rows(period, unit, service, elements=elements), 1):
-        sheet.append(
-            [
-                number,
-                *row.answers,
-                _local(row.submitted_at),
-                text(row.service_name or ""),
-                row.gender,
-                row.age,
-                EDUCATION_LABELS.get(row.education, row.education),
-                text(_occupation_text(row)),
-                text(row.suggestion),
-            ]
-        )
-
-    sheet.append([])
+    row += 1  # an empty row after the respondents
     element_results = result.elements
 
     def summary(label: str, values: list[object], fmt: str | None = None) -> None:
-        sheet.append([cell(label, font=bold), *(cell(v, fmt=fmt) for v in values)])
+        nonlocal row
+        put(sheet, row, 0, label, bold)
+        for col, value in enumerate(values, 1):
+            put(sheet, row, col, value, style(fmt))
+        row += 1
 
     summary(_("Sum of scores per element"), [e.total for e in element_results], "0")
     summary(_("Respondents who answered"), [e.answered for e in element_results], "0")
     summary(_("NRR per element"), [_decimal(e.nrr_text) for e in element_results], "0.0000")
     summary(_("Weight"), [_weight_cell(w) for w in result.weights])
-    summary(
-        _("Weighted NRR"),
-        [_weighted(e) for e in element_results],
-        "0.0000",
-    )
+    summary(_("Weighted NRR"), [_weighted(e) for e in element_results], "0.0000")
     summary(_("Sum of weighted NRR"), [_decimal(result.index_text)], "0.0000")
     summary(_("IKM (x25)"), [_decimal(result.ikm_text)], "0.00")
     grade = result.grade
     summary(_("Service quality"), [f"{grade.letter} ({grade.performance})" if grade else "–"])
-    sheet.append([])
-    sheet.append(
-        [
-            cell(_("Note"), font=bold),
-            cell(
-                weighting_note(period, n)
-                + " "
-                + _(
-                    "Every figure is computed exactly and rounded once, half up (NRR to 4 "
-                    "decimals, IKM to 2): the sum of weighted NRR is the exact sum, which can "
-                    "differ in the last decimal from adding the rounded figures above."
-                )
-            ),
-        ]
+    row += 1
+    put(sheet, row, 0, _("Note"), bold)
+    put(
+        sheet,
+        row,
+        1,
+        weighting_note(period, n)
+        + " "
+        + _(
+            "Every figure is computed exactly and rounded once, half up (NRR to 4 "
+            "decimals, IKM to 2): the sum of weighted NRR is the exact sum, which can "
+            "differ in the last decimal from adding the rounded figures above."
+        ),
     )
 
-    table = workbook.create_sheet(_("Table 1"))
-    table.column_dimensions["A"].width = 6
-    table.column_dimensions["B"].width = 44
-    table.column_dimensions["C"].width = 10
-    table.column_dimensions["D"].width = 10
-    table.column_dimensions["E"].width = 22
-
-    def tcell(value: object, fmt: str | None = None, font: Font | None = None) -> Any:
-        if isinstance(value, str):
-            value = xml_safe(value)
-        c = WriteOnlyCell(table, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"
-        if fmt:
-            c.number_format = fmt
-        if font:
-            c.font = font
-        return c
-
-    table.append([tcell(_("Table 1. Summary of SKM results"), font=bold)])
-    table.append(
-        [tcell(h, font=bold) for h in (_("No."), _("Element"), "NRR", "IKM", _("Service quality"))]
-    )
-    for number, e in enumerate(element_results, 1):
-        table.append(
-            [
-                number,
-                tcell(f"{e.code} {e.name}"),
-                tcell(_decimal(e.nrr_text), "0.0000"),
-                tcell(_decimal(e.score_text), "0.00"),
-                tcell(f"{e.grade.letter} ({e.grade.performance})" if e.grade else "–"),
-            ]
-        )
-    table.append(
-        [
-            None,
-            tcell(_("IKM of the unit"), font=bold),
-            tcell(_decimal(result.index_text), "0.0000", bold),
-            tcell(_decimal(result.ikm_text), "0.00", bold),
-            tcell(f"{grade.letter} ({grade.performance})" if grade else "–", font=bold),
-        ]
-    )
-    workbook.save(target)
+    table = workbook.add_worksheet(_("Table 1"))
+    widths(table, [6, 44, 10, 10, 22])
+    put(table, 0, 0, _("Table 1. Summary of SKM results"), bold)
+    for col, label in enumerate((_("No."), _("Element"), "NRR", "IKM", _("Service quality"))):
+        put(table, 1, col, label, bold)
+    for row, e in enumerate(element_results, 2):
+        put(table, row, 0, row - 1)
+        put(table, row, 1, f"{e.code} {e.name}")
+        put(table, row, 2, _decimal(e.nrr_text), style("0.0000"))
+        put(table, row, 3, _decimal(e.score_text), style("0.00"))
+        put(table, row, 4, f"{e.grade.letter} ({e.grade.performance})" if e.grade else "–")
+    row = 2 + len(element_results)
+    put(table, row, 1, _("IKM of the unit"), bold)
+    put(table, row, 2, _decimal(result.index_text), style("0.0000", bold=True))
+    put(table, row, 3, _decimal(result.ikm_text), style("0.00", bold=True))
+    put(table, row, 4, f"{grade.letter} ({grade.performance})" if grade else "–", bold)
+    workbook.close()
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    # Excel has no time zones: the wall-clock time in Asia/Jakarta is what people expect.
-    return timezone.localtime(moment).replace(tzinfo=None)
+def _respondent_rows_write(
+    sheet: Any, rows: Iterator[RespondentRow], *, first_row: int, n_elements: int, date_format: Any
+) -> int:
+    """One row per respondent from ``first_row``: number, scores, Jakarta wall-clock time,
+    service, sex, age, education, occupation, suggestion. Returns the next free row.
+
+    The hot loop of the export: every value is written with its typed call, and every text
+    that repeats (service names, labels) is made XML-safe once, not once per respondent.
+    """
+    write_number = sheet.write_number
+    write_string = sheet.write_string
+    write_datetime = sheet.write_datetime
+    zone = timezone.get_current_timezone()
+    date_col = 1 + n_elements
+    once = _Repeated(xml_safe)
+    row = first_row
+    for number, respondent in enumerate(rows, 1):
+        write_number(row, 0, number)
+        for col, score in enumerate(respondent.answers, 1):
+            if score is not None:
+                write_number(row, col, score)
+        # Excel has no time zones: the wall-clock time in Asia/Jakarta is what people expect.
+        local = respondent.submitted_at.astimezone(zone).replace(tzinfo=None)
+        write_datetime(row, date_col, local, date_format)
+        if respondent.service_name:
+            write_string(row, date_col + 1, once(respondent.service_name))
+        if respondent.gender:
+            write_string(row, date_col + 2, once(respondent.gender))
+        if respondent.age is not None:
+            write_number(row, date_col + 3, respondent.age)
+        if respondent.education:
+            write_string(
+                row,
+                date_col + 4,
+                once(EDUCATION_LABELS.get(respondent.education, respondent.education)),
+            )
+        occupation = _occupation_text(respondent)
+        if occupation:
+            write_string(
+                row,
+                date_col + 5,
+                xml_safe(occupation) if respondent.occupation_other else once(occupation),
+            )
+        if respondent.suggestion:
+            write_string(row, date_col + 6, xml_safe(respondent.suggestion))
+        row += 1
+    return row
 
 
 def _weighted(element) -> Decimal | None:

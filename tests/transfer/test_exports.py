@@ -13,6 +13,7 @@ import pytest
 from django.db.models.query import QuerySet
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from skm.method import round_half_up
 from skm.org.models import Unit
@@ -320,7 +321,10 @@ def _layout(book, skip_rows: range = range(0)) -> dict:
     for index, sheet in enumerate(book.worksheets):
         out[sheet.title] = {
             "widths": {
-                k: v.width for k, v in sorted(sheet.column_dimensions.items()) if v.customWidth
+                get_column_letter(i): d.width
+                for d in sheet.column_dimensions.values()
+                if d.customWidth
+                for i in range(d.min, d.max + 1)  # a range of equal columns, one by one
             },
             "cells": [
                 _cell(c)
