@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -284,6 +285,10 @@ class ImportResult:
     dry_run: bool
     batch: ImportBatch | None = None
     services: dict[str, int] = field(default_factory=dict)
+    # What the reader did to the file's shape (header rows, skipped summary rows, ...).
+    notices: list[str] = field(default_factory=list)
+    # Every column and what the reader made of it, and why (`skm import --explain`).
+    columns: list[str] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -313,11 +318,13 @@ def responses_import(
     force: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
     order: str | None = None,
+    shape: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Load a response file into a period, all or nothing.
 
     ``order`` ("kuesioner" or "daftar") says how numbered columns map to elements 8 and 9
-    (docs/method.md, "Reading other offices' files").
+    (docs/method.md, "Reading other offices' files"). ``shape`` holds the reader's
+    header_row / layout / column_names (`skm import --header-row/--long/--columns`).
 
     The file is read with the same reader as `skm ikm`. Any unreadable cell, unknown
     service or date outside the period refuses the whole file (nothing is written);
@@ -359,7 +366,12 @@ def responses_import(
     try:
         with (
             open_response_file(
-                path, sheet=sheet, elements=elements, with_profile=True, order=order
+                path,
+                sheet=sheet,
+                elements=elements,
+                with_profile=True,
+                order=order,
+                **(shape or {}),
             ) as reader,
             transaction.atomic(),
         ):
@@ -458,11 +470,25 @@ def responses_import(
                 )
             batch.rows = stored
             batch.save(update_fields=["rows"])
+            account = reader.account
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        return ImportResult(rows=stored, dry_run=True, services=per_service)
-    return ImportResult(rows=stored, dry_run=False, batch=batch, services=per_service)
+        return ImportResult(
+            rows=stored,
+            dry_run=True,
+            services=per_service,
+            notices=account.lines(),
+            columns=account.explain(),
+        )
+    return ImportResult(
+        rows=stored,
+        dry_run=False,
+        batch=batch,
+        services=per_service,
+        notices=account.lines(),
+        columns=account.explain(),
+    )
 
 
 def _flush(

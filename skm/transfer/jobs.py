@@ -345,6 +345,7 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "rows": preview_rows,
         }
         if reader.header_problems:
+            preview["notices"] = [rename(line) for line in reader.account.lines()]
             problems = [_problem_dict(p, rename) for p in reader.header_problems]
             return {
                 "status": Status.REFUSED,
@@ -407,6 +408,8 @@ def _check(job: ImportJob) -> dict[str, Any]:
                     preview_rows.append(_preview_row(row, row_service))
             if reader.rows_read % PROGRESS_EVERY == 0:
                 _progress_write(job, reader.rows_read)
+        # What the reader did to the file's shape: header rows, skipped summary rows, ...
+        preview["notices"] = [rename(line) for line in reader.account.lines()]
         problems = [_problem_dict(p, rename) for p in reader.problems] + extra
         problems.sort(key=lambda p: p.get("row") or 0)
         problem_count = reader.problem_count + extra_count

@@ -5,12 +5,25 @@ under the data, one row per answer (long format), no header row (issue #13, poin
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
 from openpyxl import Workbook
 
+from skm.method import compute
+from skm.surveys.models import ImportJob, Period, Response
+from skm.surveys.services import period_create
+from skm.transfer.jobs import import_job_check, import_job_create
+from skm.transfer.output import render_table
 from skm.transfer.readers import open_response_file, tally_file
+from tests.conftest import Role, member
 
-from ._files import CODES, tally_of, write_csv, write_xlsx
+from ._files import CODES, E, tally_of, write_csv, write_xlsx
 
 ONE = (4, 3, 4, 3, 4, 3, 4, 3, 4)
 
@@ -235,3 +248,110 @@ def test_header_row_option(tmp_path):
         assert source.account.header_rows == (2, 2)
     with open_response_file(path, header_row=(40, 40)) as source:
         assert "--header-row 40" in str(source.header_problems[0])
+
+
+# -- once per entry point: `skm ikm`, `skm import`, the web import
+
+
+def olah_csv(tmp_path, rows=ROWS):
+    """The olah-data table with dates in the profile, as `skm import` needs them."""
+    lines = olah_data(rows)
+    lines[3] = ["RESP", "JK", "TANGGAL", *CODES]
+    for line in lines[4 : 4 + len(rows)]:
+        line[2] = "14/03/2025"
+    return write_csv(tmp_path / "olah.csv", lines)
+
+
+def ikm_cli(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("ikm", *args, stdout=out, stderr=err)
+    except SystemExit as exit_info:
+        return exit_info.code, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_skm_ikm_prints_what_the_reader_did(tmp_path):
+    path = olah_csv(tmp_path)
+    status, out, _err = ikm_cli(str(path), "--explain")
+    assert status == 0
+    assert "Catatan pembacaan file:" in out
+    assert "  - Baris 3-4 dipakai sebagai judul kolom (judul bertingkat)" in out
+    assert '  - Baris 9 ("NRR / Unsur") dilewati: baris ringkasan, bukan responden' in out
+    assert "Kolom yang dibaca:" in out
+    assert '  - kolom C "TANGGAL": tanggal survei' in out
+    direct = compute(tally_of(ROWS), E)
+    assert out.endswith(render_table(direct, file_label="olah.csv"))
+    status, out, err = ikm_cli(str(path), "--json")
+    assert status == 0 and json.loads(out)["respondents"] == 3
+    assert "Baris 3-4 dipakai sebagai judul kolom (judul bertingkat)" in err
+
+
+def test_skm_ikm_shape_options(tmp_path):
+    bare = write_csv(tmp_path / "tanpa.csv", [["14/03/2025", "L", 30, *r] for r in ROWS])
+    status, _out, err = ikm_cli(str(bare))
+    assert status == 2 and "tampak berisi data, bukan judul kolom" in err
+    status, out, _err = ikm_cli(str(bare), "--columns", ",".join(["tanggal", "jk", "-", *CODES]))
+    assert status == 0, _err
+    assert "Tanpa baris judul kolom: arti 12 kolom diambil dari --columns" in out
+    long = write_csv(tmp_path / "panjang.csv", long_lines(ROWS))
+    status, out, _err = ikm_cli(str(long), "--long")
+    assert status == 0 and "27 baris jawaban digabung menjadi 3 responden" in out
+    status, _out, err = ikm_cli(str(olah_csv(tmp_path)), "--header-row", "4")
+    assert status == 0, err
+    status, _out, err = ikm_cli(str(long), "--header-row", "dua")
+    assert status == 2 and '--header-row "dua" tidak dapat dibaca' in err
+
+
+def test_skm_import_reads_the_same_shapes(period, unit, tmp_path, capsys):
+    path = olah_csv(tmp_path)
+    call_command("import", str(path), "--unit", unit.slug, "--period", period.slug, "--explain")
+    out = capsys.readouterr().out
+    assert Response.objects.count() == 3
+    assert sorted(Response.objects.values_list("gender", flat=True)) == ["L", "L", "P"]
+    assert '  - Baris 11 ("IKM") dilewati: baris ringkasan, bukan responden' in out
+    assert '  - kolom D "U1": unsur U1' in out
+    bare = write_csv(tmp_path / "tanpa.csv", [["14/03/2025", *r] for r in ROWS])
+    with pytest.raises(SystemExit):
+        call_command("import", str(bare), "--unit", unit.slug, "--period", period.slug)
+    assert "tampak berisi data, bukan judul kolom" in capsys.readouterr().err
+    call_command(
+        "import",
+        str(bare),
+        "--unit",
+        unit.slug,
+        "--period",
+        period.slug,
+        "--columns",
+        ",".join(["tanggal", *CODES]),
+    )
+    assert Response.objects.count() == 6
+
+
+def test_web_import_check_shows_the_notices(client, unit, tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    today = timezone.localdate()
+    period = period_create(
+        unit=unit,
+        name="Berjalan",
+        kind=Period.Kind.SEMESTER,
+        start_date=today - dt.timedelta(days=30),
+        end_date=today + dt.timedelta(days=30),
+        status=Period.Status.OPEN,
+    )
+    lines = olah_data(ROWS)
+    job = import_job_create(
+        unit=unit,
+        period=period,
+        upload=SimpleUploadedFile("olah.csv", write_csv(tmp_path / "o.csv", lines).read_bytes()),
+    )
+    job = import_job_check(ImportJob.objects.get(pk=job.pk))
+    assert job.status == ImportJob.Status.READY, job.problems
+    assert job.preview["accepted"] == 3
+    notices = job.preview["notices"]
+    assert "Baris 3-4 dipakai sebagai judul kolom (judul bertingkat)" in notices
+    assert 'Baris 8 ("Σ Nilai / Unsur") dilewati: baris ringkasan, bukan responden' in notices
+    client.force_login(member(unit, "operator-bentuk", Role.OPERATOR))
+    page = client.get(f"/staf/unit/{unit.slug}/impor/{job.stored_name}/").content.decode()
+    assert "Cara file dibaca" in page
+    assert "Baris 9 (&quot;NRR / Unsur&quot;) dilewati: baris ringkasan, bukan responden" in page

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from skm.method.elements import ORDERS
 from skm.surveys.management.commands._common import fail, resolve
 from skm.surveys.services import ImportRefused, responses_import
+from skm.transfer.cli import add_shape_arguments, notice_lines, shape_options
 
 
 def progress_bar(done: int, total: int | None, width: int = 30) -> str:
@@ -44,7 +45,13 @@ class Command(BaseCommand):
             ),
         )
 
+        add_shape_arguments(parser)
+
     def handle(self, *args, **opts) -> None:
+        try:
+            shape = shape_options(opts)
+        except ValueError as exc:
+            fail(self, [str(exc)])
         unit, period, service = resolve(self, opts["unit"], opts["period"], opts["service"])
         path = Path(opts["file"])
         show_progress = sys.stderr.isatty()
@@ -65,6 +72,7 @@ class Command(BaseCommand):
                 force=opts["force"],
                 progress=progress,
                 order=opts["order"],
+                shape=shape,
             )
         except ImportRefused as refused:
             if show_progress:
@@ -78,6 +86,12 @@ class Command(BaseCommand):
             fail(self, lines)
         if show_progress:
             sys.stderr.write("\n")
+        for line in notice_lines(result.notices):
+            self.stdout.write(line)
+        if opts["explain"] and result.columns:
+            self.stdout.write("Kolom yang dibaca:")
+            for line in result.columns:
+                self.stdout.write(f"  - {line}")
         if result.dry_run:
             self.stdout.write(
                 _(

@@ -16,15 +16,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from skm.method import DEFAULT_ELEMENTS, WeightError, compute
 from skm.method.elements import ORDERS, QuestionnaireError, questionnaire_from_spec
+from skm.transfer.cli import account_lines, add_shape_arguments, shape_options
 from skm.transfer.output import render_json, render_table
-from skm.transfer.readers import (
-    MAX_KEPT_PROBLEMS,
-    ReadAccount,
-    open_response_file,
-    parse_column_names,
-    parse_header_row,
-    tally_source,
-)
+from skm.transfer.readers import MAX_KEPT_PROBLEMS, open_response_file, tally_source
 
 WEIGHTINGS = ("exact", "0.111", "0.11")
 
@@ -174,53 +168,3 @@ class Command(BaseCommand):
             if notices:
                 self.stdout.write("")
             self.stdout.write(render_table(result, file_label=path.name), ending="")
-
-
-def add_shape_arguments(parser: CommandParser) -> None:
-    """The options that tell the reader a file's shape (shared with `skm import`)."""
-    parser.add_argument(
-        "--header-row",
-        help="baris judul kolom seperti di Excel, misalnya 3 atau 3-4 (bawaan: dicari sendiri)",
-    )
-    parser.add_argument(
-        "--long",
-        action="store_true",
-        help="format panjang: satu baris per jawaban (id responden, unsur, jawaban)",
-    )
-    parser.add_argument(
-        "--columns",
-        help=(
-            'file tanpa judul kolom: arti setiap kolom berurutan, misalnya "tanggal,jk,usia,'
-            'U1,U2,U3,U4,U5,U6,U7,U8,U9,saran" (- untuk kolom yang diabaikan)'
-        ),
-    )
-    parser.add_argument(
-        "--explain",
-        action="store_true",
-        help="tampilkan setiap kolom dan dibaca sebagai apa, beserta alasannya",
-    )
-
-
-def shape_options(options: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments of open_response_file from the options; ValueError (Indonesian)."""
-    shape: dict[str, Any] = {}
-    if options.get("header_row"):
-        shape["header_row"] = parse_header_row(options["header_row"])
-    if options.get("long"):
-        shape["layout"] = "long"
-    if options.get("columns"):
-        shape["column_names"] = parse_column_names(options["columns"])
-    return shape
-
-
-def account_lines(account: ReadAccount, *, explain: bool = False) -> list[str]:
-    """The reader's notices (and with ``explain`` every column) as printed lines."""
-    lines: list[str] = []
-    notes = account.lines()
-    if notes:
-        lines.append("Catatan pembacaan file:")
-        lines += [f"  - {line}" for line in notes]
-    if explain and account.columns:
-        lines.append("Kolom yang dibaca:")
-        lines += [f"  - {line}" for line in account.explain()]
-    return lines
