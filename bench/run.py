@@ -6,8 +6,9 @@
 
 Runs, one after the other (each in its own process, each creating and dropping its own
 database): bench_ikm.py (reading response files), submit.py (kiosk submissions under load,
-gunicorn + PostgreSQL), results.py (dashboard and API on 1,000,000 responses) and
-reports.py (every document on 100,000 responses). Each merges its figures into
+gunicorn + PostgreSQL), results.py (dashboard and API on 1,000,000 responses),
+reports.py (every document on 100,000 responses) and exports.py (the CSV and the olah-data
+XLSX exports of 100,000 responses, PostgreSQL and SQLite). Each merges its figures into
 bench/results.json; this script then writes the summary table between the
 ``bench:table`` markers of docs/performance.md, every figure with its target, its in-run
 baseline and the ratio, and the machine and date. The soak run (bench/soak.py,
@@ -41,6 +42,7 @@ BENCHMARKS = [
     ("submit.py", [], ["--quick"]),
     ("results.py", [], ["--quick"]),
     ("reports.py", [], ["--quick"]),
+    ("exports.py", [], ["--quick"]),
 ]
 
 
@@ -178,6 +180,55 @@ def rows(data: dict) -> list[tuple[str, str, str, str, str, str]]:
                     _met(value < target),
                 )
             )
+    exports = data.get("exports")
+    if exports:
+        target_s = exports["targets"]["xlsx_seconds"]
+        target_mb = exports["targets"]["peak_mb"]
+        for database in ("postgresql", "sqlite"):
+            entry = exports.get(database)
+            if not entry:
+                continue
+            n = _fmt(entry["responses"])
+            name = "PostgreSQL" if database == "postgresql" else "SQLite"
+            fetch = entry["rows"]["seconds"]
+            xlsx, csv_ = entry["xlsx"], entry["csv"]
+            out.append(
+                (
+                    f"olah-data XLSX export, {n} responses, {name} (time; peak memory)",
+                    f"{_fmt(xlsx['seconds'], 's')}; {_fmt(xlsx['peak_mb'], 'MB')}",
+                    f"<= {target_s:g} s; < {target_mb:g} MB",
+                    f"fetching the rows {_fmt(fetch, 's')}",
+                    f"{xlsx['seconds'] / fetch:.1f}x the fetch",
+                    _met(
+                        (entry["responses"] < 100_000 or xlsx["seconds"] <= target_s)
+                        and xlsx["peak_mb"] < target_mb
+                    ),
+                )
+            )
+            out.append(
+                (
+                    f"CSV export, {n} responses, {name} (time; peak memory)",
+                    f"{_fmt(csv_['seconds'], 's')}; {_fmt(csv_['peak_mb'], 'MB')}",
+                    f"faster than the XLSX; < {target_mb:g} MB",
+                    f"fetching the rows {_fmt(fetch, 's')}",
+                    f"{csv_['seconds'] / fetch:.1f}x the fetch",
+                    _met(csv_["seconds"] <= xlsx["seconds"] and csv_["peak_mb"] < target_mb),
+                )
+            )
+            unit = entry.get("xlsx_unit")
+            if unit:
+                out.append(
+                    (
+                        f"XLSX export peak memory, {_fmt(unit['responses'])} → {n} "
+                        f"responses, {name}",
+                        f"{_fmt(unit['peak_mb'], 'MB')} → {_fmt(xlsx['peak_mb'], 'MB')}",
+                        "bounded: grows < 25 MB",
+                        f"process before the export {_fmt(xlsx['before_mb'], 'MB')}",
+                        f"+{xlsx['peak_mb'] - unit['peak_mb']:.1f} MB for "
+                        f"{entry['responses'] / unit['responses']:.0f}x the rows",
+                        _met(xlsx["peak_mb"] - unit["peak_mb"] < 25),
+                    )
+                )
     soak = data.get("soak")
     if soak:
         out.append(
@@ -221,6 +272,14 @@ def table(data: dict) -> str:
     ]
     for row in rows(data):
         lines.append("| " + " | ".join(row) + " |")
+    exports = data.get("exports")
+    if exports:
+        load = ", ".join(f"{x:.1f}" for x in exports.get("load_average", []))
+        lines += [
+            "",
+            f"Export figures from `bench/exports.py`, {exports['date']} (median of "
+            f"{exports['runs']} processes; load average {load} on the shared machine).",
+        ]
     soak = data.get("soak")
     if soak:
         lines += ["", f"Soak figures from `make soak`, {soak['date']}."]
