@@ -18,7 +18,8 @@ every cell is part of what is timed. Then, each in a fresh process so that its p
 Times are the median of ``--runs`` processes. Targets on this 2-core machine: the XLSX of
 100,000 responses within 10 s, the CSV faster than the XLSX, a peak memory under 250 MB
 for either, and the XLSX's peak for 100,000 responses within 25 MB of its peak for one
-unit's 2,000 (bounded memory). Merges its figures into bench/results.json under "exports" (per database).
+unit's 2,000 (bounded memory). Merges its figures into bench/results.json under "exports"
+(per database).
 
     .venv/bin/python bench/exports.py            # 100,000 responses, PostgreSQL and SQLite
     .venv/bin/python bench/exports.py --quick    # 10,000 responses, 1 run
