@@ -220,7 +220,6 @@ _LONG_ROLES: dict[str, frozenset[str]] = {
             "item",
             "id_item",
             "indikator",
-            "kuesioner_id",
             "soal",
             "id soal",
         )
@@ -240,8 +239,23 @@ _LONG_ROLES: dict[str, frozenset[str]] = {
             "option",
             "jawaban_id",
             "opsi",
+            "nilai_pertanyaan",
+            "point_jawaban",
+            "poin_jawaban",
+            "poin",
         )
     ),
+}
+# Weaker names, used for a role only when no column has one of the names above (an app's
+# "id_kuesioner" is the question in one dump and the answer row's own id in another, next
+# to "id_pertanyaan").
+_LONG_WEAK: dict[str, frozenset[str]] = {
+    "respondent": frozenset(
+        normalize(t)
+        for t in ("id_penilaian", "penilaian_id", "id_skm_biodata", "id_biodata", "biodata_id")
+    ),
+    "question": frozenset(normalize(t) for t in ("id_kuesioner", "kuesioner_id", "kuesioner")),
+    "answer": frozenset(),
 }
 _LONG_LABELS = {"respondent": "id responden", "question": "unsur", "answer": "jawaban"}
 # Headers that only number an element ("Unsur 1", "nilai_3", "Q9", "pertanyaan5"): used
@@ -479,7 +493,7 @@ def _header_kind(text: str, elements: Sequence[Element]) -> str | None:
     if _NUMBERED_HEADER.search(key):
         return "numbered"
     for role, names in _LONG_ROLES.items():
-        if key in names:
+        if key in names or key in _LONG_WEAK[role]:
             return role
     return None
 
@@ -1494,6 +1508,7 @@ class ResponseFile:
     def _read_long_header(self, cells: Sequence[object], line: int, first_col: int) -> None:
         self.header_line = line
         found: dict[str, list[Column]] = {}
+        weak: dict[str, list[Column]] = {}
         for index, cell in enumerate(cells):
             text = _cell_text(cell)
             if not text:
@@ -1508,8 +1523,11 @@ class ResponseFile:
                 if key in names:
                     found.setdefault(role, []).append(column)
                     break
+                if key in _LONG_WEAK[role]:
+                    weak.setdefault(role, []).append(column)
+                    break
         for role, label in _LONG_LABELS.items():
-            columns = found.get(role, [])
+            columns = found.get(role) or weak.get(role, [])
             if len(columns) == 1:
                 self._long[role] = columns[0]
                 continue
