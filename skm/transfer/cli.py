@@ -8,7 +8,12 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from skm.transfer.readers import ReadAccount, parse_column_names, parse_header_row
+from skm.transfer.readers import (
+    ReadAccount,
+    parse_column_names,
+    parse_header_row,
+    parse_questions,
+)
 
 
 def add_shape_arguments(parser: CommandParser) -> None:
@@ -30,6 +35,14 @@ def add_shape_arguments(parser: CommandParser) -> None:
         ),
     )
     parser.add_argument(
+        "--questions",
+        help=(
+            "format panjang: arti setiap id pertanyaan bila bukan nomor unsur, misalnya "
+            '"10=U1,11=U2,12=U3" (id per unit, UUID dari tabel pertanyaan aplikasi); id lain '
+            "diabaikan dengan peringatan"
+        ),
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="tampilkan setiap kolom dan dibaca sebagai apa, beserta alasannya",
@@ -45,6 +58,8 @@ def shape_options(options: dict[str, Any]) -> dict[str, Any]:
         shape["layout"] = "long"
     if options.get("columns"):
         shape["column_names"] = parse_column_names(options["columns"])
+    if options.get("questions"):
+        shape["questions"] = parse_questions(options["questions"])
     return shape
 
 

@@ -161,11 +161,23 @@ def _answer_like(values: list[object]) -> bool:
             return False
         scores.append(score)
     # a running number 1, 2, 3, 4 is a respondent number, not answers
-    numbers = [v for v in values if isinstance(v, int | float | str)]
-    running = len(numbers) >= 3 and [str(v).strip() for v in numbers] == [
-        str(i) for i in range(int(float(str(numbers[0]).strip() or 0)), len(numbers) + 1)
-    ]
-    return not running and any(s is not None for s in scores)
+    return not _running_number(values) and any(s is not None for s in scores)
+
+
+def _running_number(values: list[object]) -> bool:
+    """1, 2, 3, ... (or 5, 6, 7, ...): a respondent number. Any cell that is not a whole
+    number ("NULL", "-", a blank) means it is not one."""
+    numbers: list[int] = []
+    for value in values:
+        text = str(value).strip() if value is not None else ""
+        try:
+            number = float(text)
+        except ValueError:
+            return False
+        if not number.is_integer():
+            return False
+        numbers.append(int(number))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _shown(role: Role) -> str:
@@ -274,8 +286,8 @@ def classify(
         if role.kind == "ignored" and role.answer_like:
             listed = f"{elements[0].code}-{elements[-1].code}" if len(elements) > 1 else ""
             warnings.append(
-                f"{_at(role.index, first_column, role.header)} tampak berisi jawaban tetapi "
-                f"tidak dihitung: kuesioner yang dipakai hanya {len(elements)} unsur "
+                f"{_at(role.index, first_column, role.header)} tampak sebagai kolom jawaban "
+                f"tetapi tidak dihitung: kuesioner yang dipakai hanya {len(elements)} unsur "
                 f"({listed}); untuk menghitungnya, nyatakan kuesionernya (skm ikm "
                 '--elements "U1..U9,U10=Nama unsur", atau kuesioner periode untuk impor)'
             )

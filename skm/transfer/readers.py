@@ -38,11 +38,13 @@ from typing import Any
 from skm.method import Tally
 from skm.method.elements import (
     DEFAULT_ELEMENTS,
+    DEFAULT_ORDER,
     AnswerError,
     Element,
     label_conflicts,
     match_element,
     normalize,
+    numbered_order,
     parse_answer,
 )
 from skm.method.profile import (
@@ -77,6 +79,7 @@ __all__ = [
     "open_response_file",
     "parse_column_names",
     "parse_header_row",
+    "parse_questions",
     "parse_submitted_at",
     "tally_file",
     "tally_source",
@@ -922,8 +925,12 @@ class ResponseFile:
         layout: str | None = None,
         column_names: Sequence[str] | None = None,
         order: str | None = None,
+        questions: dict[str, str] | None = None,
     ) -> None:
         self.path = Path(path)
+        # Long format: what each question id of the file designates (--questions), for
+        # ids that are neither an element's code, name or question nor its number.
+        self.questions = {normalize(k): v for k, v in (questions or {}).items()}
         # How numbered columns map to elements (skm.transfer.columns): None = the rule of
         # docs/method.md, "kuesioner" or "daftar" = --order.
         self.order = order
@@ -1401,12 +1408,14 @@ class ResponseFile:
         )
         self.roles = {role.index: role for role in layout.roles}
         self.account.warnings.extend(layout.warnings)
+        reasons: dict[int, str] = {}
         for role in layout.roles:
             column = Column(role.index, _column_letter(first_col + role.index), role.header)
             if role.kind == "profile":
                 profile.setdefault(str(role.target), []).append(column)
             elif role.kind == "element":
                 elements.setdefault(str(role.target), []).append(column)
+                reasons[column.index] = role.reason
             elif role.kind == "ambiguous":
                 self._header_problem(
                     "judul kolom ini cocok untuk lebih dari satu unsur: "
@@ -1422,6 +1431,22 @@ class ResponseFile:
 
         for element in self.elements:
             found = elements.get(element.code, [])
+            by_code = [c for c in found if reasons.get(c.index) == "kode"]
+            if (
+                len(found) > 1
+                and len(by_code) == 1
+                and all(len(normalize(c.header).split()) == 1 for c in found if c not in by_code)
+            ):
+                # "u3" names the element by its code; "waktu" only by one word of its
+                # name (a time slot, a date): the code wins and the other column is
+                # ignored. Two real names ("U3" and "Waktu Pelayanan") stay ambiguous.
+                others = [c for c in found if c is not by_code[0]]
+                self.account.warnings.append(
+                    f"kolom {_list_columns(others)} juga cocok dengan unsur {element.code} menurut "
+                    f'judulnya, tetapi kolom {by_code[0].letter} ("{_clip(by_code[0].header, 30)}")'
+                    f" memakai kode unsurnya, jadi kolom {_list_columns(others)} diabaikan"
+                )
+                found = by_code
             if len(found) == 1:
                 self.columns[element.code] = found[0]
             elif not found:
@@ -1556,19 +1581,35 @@ class ResponseFile:
         text = _cell_text(raw)
         if not text:
             return None
+        if self.questions:
+            code = self.questions.get(normalize(text))
+            if code is None:
+                return None
+            return next((i for i, e in enumerate(self.elements) if e.code == code), None)
         element = _match_header(text, self.elements)
         if element is not None:
             return self.elements.index(element)
         if text.isdigit() and 1 <= int(text) <= len(self.elements):
+            # Question numbers follow the same order as numbered columns (docs/method.md,
+            # "Reading other offices' files"): the questionnaire's unless --order says.
+            order = self.order or DEFAULT_ORDER
+            ordered = numbered_order(self.elements, order)
             if not self._by_number:
                 self._by_number = True
-                self.account.warnings.append(
-                    f"Peringatan: nomor pertanyaan 1-{len(self.elements)} dibaca menurut "
-                    f"urutan unsur (1 = {self.elements[0].code}, …, {len(self.elements)} = "
-                    f"{self.elements[-1].code}); periksa bahwa nomor itu mengikuti urutan yang "
-                    "sama, terutama U8 dan U9"
+                pairs = ", ".join(
+                    f"{i} = {e.code}"
+                    for i, e in enumerate(ordered, 1)
+                    if e is not self.elements[i - 1]
                 )
-            return int(text) - 1
+                other = "daftar" if order == "kuesioner" else "kuesioner"
+                self.account.warnings.append(
+                    f"PERHATIAN: nomor pertanyaan 1-{len(self.elements)} dibaca menurut urutan "
+                    f"{order}"
+                    + (f" ({pairs})" if pairs else "")
+                    + "; periksa bahwa nomor itu mengikuti urutan yang sama, terutama unsur "
+                    f"8 dan 9, atau jalankan lagi dengan --order {other}"
+                )
+            return self.elements.index(ordered[int(text) - 1])
         return _PROFILE_ALIASES.get(normalize(text))
 
     def _long_rows(self) -> Iterator[FileRow]:
@@ -1892,12 +1933,12 @@ class ResponseFile:
                 )
 
     def _no_answers(self, line: int) -> None:
+        """A row with other cells filled but not one answer (every answer cell empty,
+        "-" or "NULL": an app's account that never answered, a half-typed row) counts for
+        nothing in any element; it is skipped with a notice naming it, not counted as a
+        respondent, and does not stop the file."""
         codes = f"{self.elements[0].code}-{self.elements[-1].code}"
-        self._row_problem(
-            line,
-            "tidak ada jawaban unsur",
-            expected=f"jawaban untuk sedikitnya satu unsur ({codes})",
-        )
+        self._skip(line, "", f"tidak ada satu pun jawaban unsur ({codes}); tidak dihitung")
 
     def _profile_readers(self) -> list[tuple[str, int, Callable[[object], Any]]]:
         readers: list[tuple[str, int, Callable[[object], Any]]] = []
@@ -2045,6 +2086,7 @@ def open_response_file(
     layout: str | None = None,
     column_names: Sequence[str] | None = None,
     order: str | None = None,
+    questions: dict[str, str] | None = None,
 ) -> ResponseFile:
     """Open a CSV or XLSX response file and read its header.
 
@@ -2066,6 +2108,7 @@ def open_response_file(
         layout=layout,
         column_names=column_names,
         order=order,
+        questions=questions,
     )
 
 
@@ -2094,6 +2137,29 @@ def parse_column_names(text: str) -> list[str]:
             "diabaikan)"
         )
     return names
+
+
+def parse_questions(text: str) -> dict[str, str]:
+    """``--questions "10=U1,11=U2,..."`` -> question id of a long file -> element code.
+
+    For long files whose question ids are not the elements' numbers (ids per unit, UUIDs
+    from the app's own question table). Only the listed ids are read; the answers to any
+    other id are ignored with a warning."""
+    mapping: dict[str, str] = {}
+    for part in str(text).replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        key, sep, code = part.rpartition("=")
+        code = code.strip().upper()
+        if not sep or not key.strip() or not re.fullmatch(r"U\d{1,2}", code):
+            raise ValueError(
+                f'--questions: "{part.strip()}" tidak dimengerti; tulis id pertanyaan dan kode '
+                'unsurnya, dipisah koma, misalnya "10=U1,11=U2,12=U3"'
+            )
+        mapping[key.strip()] = code
+    if not mapping:
+        raise ValueError('--questions kosong; misalnya "10=U1,11=U2,12=U3"')
+    return mapping
 
 
 # --------------------------------------------------------------------------------------

@@ -207,4 +207,3 @@ def test_reader_labels_of_real_forms(tmp_path):
     tally, problems, count = tally_file(_csv(tmp_path, rows))
     assert count == 0, problems
     assert list(tally.patterns) == [(4, None, None, 2, 4, 3, 2, 2, 4)]
-
