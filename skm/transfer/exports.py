@@ -314,7 +314,10 @@ def _olah_data_write(
             if cell_format is not None:
                 sheet.write_blank(row, col, None, cell_format)
         elif isinstance(value, str):
-            sheet.write_string(row, col, xml_safe(value), cell_format)
+            if text := xml_safe(value):
+                sheet.write_string(row, col, text, cell_format)
+            elif cell_format is not None:
+                sheet.write_blank(row, col, None, cell_format)
         elif isinstance(value, dt.datetime):
             sheet.write_datetime(row, col, value, cell_format)
         else:
@@ -453,27 +456,21 @@ def _respondent_rows_write(
         # Excel has no time zones: the wall-clock time in Asia/Jakarta is what people expect.
         local = respondent.submitted_at.astimezone(zone).replace(tzinfo=None)
         write_datetime(row, date_col, local, date_format)
-        if respondent.service_name:
-            write_string(row, date_col + 1, once(respondent.service_name))
-        if respondent.gender:
-            write_string(row, date_col + 2, once(respondent.gender))
+        # Texts are written only when something is left after cleaning: an empty cell,
+        # as for a missing value (a stored text of control characters alone is empty).
+        if text := once(respondent.service_name or ""):
+            write_string(row, date_col + 1, text)
+        if text := once(respondent.gender):
+            write_string(row, date_col + 2, text)
         if respondent.age is not None:
             write_number(row, date_col + 3, respondent.age)
-        if respondent.education:
-            write_string(
-                row,
-                date_col + 4,
-                once(EDUCATION_LABELS.get(respondent.education, respondent.education)),
-            )
+        if text := once(EDUCATION_LABELS.get(respondent.education, respondent.education)):
+            write_string(row, date_col + 4, text)
         occupation = _occupation_text(respondent)
-        if occupation:
-            write_string(
-                row,
-                date_col + 5,
-                xml_safe(occupation) if respondent.occupation_other else once(occupation),
-            )
-        if respondent.suggestion:
-            write_string(row, date_col + 6, xml_safe(respondent.suggestion))
+        if text := xml_safe(occupation) if respondent.occupation_other else once(occupation):
+            write_string(row, date_col + 5, text)
+        if text := xml_safe(respondent.suggestion):
+            write_string(row, date_col + 6, text)
         row += 1
     return row
 

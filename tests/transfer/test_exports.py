@@ -415,3 +415,14 @@ def test_olah_data_respondent_rows_are_the_stored_responses_cell_by_cell(dirty_d
     assert '=HYPERLINK("http://x.example";"klik")' in texts
     assert "Lainnya: =1+1" in texts and "Lainnya: Tukang\nojek" in texts
     assert "Antrean lama\n sekali" in texts
+
+
+def test_olah_data_cleans_every_stored_text_even_outside_the_vocabulary(dirty_demo):
+    """Sex and education are written as stored when they are not in the vocabulary (data
+    loaded before validation); a control character there made the whole workbook fail."""
+    unit, period = dirty_demo
+    mine = Response.objects.filter(period=period, unit__path__startswith=unit.path)
+    first = mine.order_by("submitted_at", "id")[0]
+    Response.objects.filter(pk=first.pk).update(gender="\x07", education="SMA\x0bK")
+    rows = list(_workbook(period, unit)["Olah Data"].iter_rows(min_row=12, values_only=True))
+    assert rows[0][12] is None and rows[0][14] == "SMA\nK"
