@@ -33,6 +33,7 @@ urlpatterns = [
     path(job + "status/", imports.import_job_status, name="import_job_status"),
     path(job + "muat/", imports.import_job_confirm_view, name="import_job_confirm"),
     path(job + "batal/", imports.import_job_cancel_view, name="import_job_cancel"),
+    path(job + "kolom/", imports.import_job_columns_view, name="import_job_columns"),
     path(unit + "ekspor/", exports.export_page, name="export"),
     path(unit + "jawaban/", responses.response_list, name="responses"),
     path(

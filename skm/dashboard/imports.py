@@ -21,12 +21,16 @@ from skm.dashboard.forms import ImportConfirmForm, ImportUploadForm
 from skm.org.access import ENTRY_ROLES, unit_for_user
 from skm.org.models import Unit
 from skm.surveys.models import ImportJob
-from skm.surveys.selectors import period_in_force
+from skm.surveys.selectors import method_elements, period_in_force, questionnaire_elements
 from skm.transfer.jobs import (
+    _FIELD_LABELS,
+    PROFILE_TOKENS,
     import_job_cancel,
     import_job_confirm,
+    import_job_correctable,
     import_job_create,
     import_job_progress,
+    import_job_remap,
     megabytes,
     periods_for_import,
     services_for_unit,
@@ -144,7 +148,60 @@ def _job_context(job: ImportJob) -> dict:
         "moving": moving,
         "refresh": REFRESH_SECONDS if moving else None,
         "more_problems": max(0, job.problem_count - len(job.problems or [])),
+        **_columns_context(job),
     }
+
+
+def _columns_context(job: ImportJob) -> dict:
+    """The form that corrects how each column is read (issue #13, point 9)."""
+    if not import_job_correctable(job):
+        return {"correctable": False}
+    preview = job.preview
+    elements = method_elements(questionnaire_elements(job.period))
+    choices = [("-", _("Ignored"))]
+    choices += [(e.code, f"{e.code} {e.name}") for e in elements]
+    choices += [(token, _FIELD_LABELS[field]) for field, token in PROFILE_TOKENS.items()]
+    rows = []
+    for index, column in enumerate(preview["all_columns"]):
+        role = column.get("role") or ""
+        current = PROFILE_TOKENS.get(role, role) or "-"
+        rows.append({**column, "name": f"kolom_{index}", "current": current})
+    return {
+        "correctable": True,
+        "column_rows": rows,
+        "column_choices": choices,
+        "order": (job.mapping or {}).get("order", ""),
+        "orders": [
+            ("", _("As the reader decides (numbered: the questionnaire's order)")),
+            ("kuesioner", _("Questionnaire order: 8 = facilities, 9 = complaints")),
+            ("daftar", _("List of elements (BAB I): 8 = complaints, 9 = facilities")),
+        ],
+    }
+
+
+@login_required
+@require_POST
+def import_job_columns_view(request: HttpRequest, unit_slug: str, job_ref) -> HttpResponse:
+    """Check the file again with the columns as staff corrected them."""
+    unit = unit_for_user(request.user, unit_slug, ENTRY_ROLES)
+    job = _job(unit, job_ref)
+    context = _columns_context(job)
+    if not context["correctable"]:
+        messages.error(request, _("The columns of this import can no longer be changed."))
+        return redirect("dashboard:import_job", unit.slug, job.stored_name)
+    allowed = {value for value, _label in context["column_choices"]}
+    columns = []
+    for row in context["column_rows"]:
+        value = request.POST.get(row["name"], "-")
+        columns.append(value if value in allowed else "-")
+    order = request.POST.get("urutan", "")
+    try:
+        import_job_remap(job=job, columns=columns, order=order)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file is checked again with your column choices."))
+    return redirect("dashboard:import_job", unit.slug, job.stored_name)
 
 
 @login_required

@@ -626,6 +626,12 @@ class ImportJob(TimeStampedModel):
     # Steps (check, load) a worker started: recorded, committed, before the work, so that
     # a step whose worker died is failed, never run again (skm.transfer.jobs).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    # How staff told the reader to read the file, when its own reading was wrong
+    # (docs/operations.md, "Correcting how a file is read"): {"header_row": [first, last],
+    # "columns": [meaning of each column, "-" = ignored], "order": "kuesioner"|"daftar"}.
+    # Empty: the reader decides. The load reads with the same, and it stays with the job
+    # (and through it with its ImportBatch) as the record of what was loaded.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import job")

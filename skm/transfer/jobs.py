@@ -284,11 +284,15 @@ def import_job_check(job: ImportJob) -> ImportJob:
                 "problem_count": 1,
                 "finished_at": timezone.now(),
             }
+    if outcome["status"] == Status.REFUSED and "preview" in outcome:
+        # A refused check keeps its file (until READY_EXPIRY) so that staff can correct
+        # how the columns are read and check again (import_job_remap).
+        outcome["preview"]["correctable"] = True
     updated = ImportJob.objects.filter(pk=job.pk, status=Status.CHECKING).update(
         updated_at=timezone.now(), **outcome
     )
     job.refresh_from_db()
-    if updated and job.status in FINAL:
+    if updated and job.status in FINAL and not job.preview.get("correctable"):
         _remove_files(job)
     else:
         with contextlib.suppress(FileNotFoundError):
@@ -320,7 +324,7 @@ def _check(job: ImportJob) -> dict[str, Any]:
     accepted = 0
 
     with open_response_file(
-        path, sheet=job.sheet or None, elements=elements, with_profile=True
+        path, sheet=job.sheet or None, elements=elements, with_profile=True, **reader_options(job)
     ) as reader:
         if reader.estimated_rows is not None:
             ImportJob.objects.filter(pk=job.pk).update(estimated_rows=reader.estimated_rows)
@@ -343,6 +347,18 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "elements": [e.code for e in elements],
             "profile_fields": [f for f in _FIELD_LABELS if f in reader.columns],
             "rows": preview_rows,
+            # Every column and what it became, and why: the page lets staff correct it.
+            "layout": reader.account.layout,
+            "header_rows": list(reader.account.header_rows or ()),
+            "all_columns": [
+                {
+                    "letter": c.letter,
+                    "header": c.header,
+                    "role": c.role,
+                    "reason": c.reason,
+                }
+                for c in reader.account.columns
+            ],
         }
         if reader.header_problems:
             preview["notices"] = [rename(line) for line in reader.account.lines()]
@@ -571,6 +587,8 @@ def _load(job: ImportJob) -> ImportJob:
         try:
             # The job's "done" commits with the responses: a crash leaves neither.
             with transaction.atomic():
+                options = reader_options(job)
+                order = options.pop("order", None)
                 result = responses_import(
                     period=job.period,
                     unit=job.unit,
@@ -579,6 +597,8 @@ def _load(job: ImportJob) -> ImportJob:
                     sheet=job.sheet or None,
                     force=bool(job.preview.get("force")),
                     progress=progress,
+                    order=order,
+                    shape=options or None,
                 )
                 if result.batch is not None:
                     ImportBatch.objects.filter(pk=result.batch.pk).update(
@@ -696,10 +716,102 @@ def _load_died(job_id: int) -> None:
 
 
 def import_jobs_expire(now: dt.datetime | None = None) -> int:
-    """Cancel checked jobs nobody confirmed within READY_EXPIRY, deleting their files."""
+    """Cancel checked jobs nobody confirmed within READY_EXPIRY, deleting their files; the
+    files kept by refused checks (for a correction) are deleted after the same time."""
     limit = (now or timezone.now()) - READY_EXPIRY
     old = list(ImportJob.objects.filter(status=Status.READY, updated_at__lt=limit))
     for job in old:
         with contextlib.suppress(ValidationError):
             import_job_cancel(job=job)
+    kept = ImportJob.objects.filter(
+        status=Status.REFUSED, updated_at__lt=limit, preview__correctable=True
+    )
+    for job in kept:
+        _remove_files(job)
+        ImportJob.objects.filter(pk=job.pk).update(preview={**job.preview, "correctable": False})
     return len(old)
+
+
+# --------------------------------------------------------------------------------------
+# Correcting how a file is read (issue #13, point 9)
+
+# What a column can be made to mean on the page: the tokens of the reader's --columns.
+PROFILE_TOKENS = {
+    "submitted_at": "tanggal",
+    "gender": "jk",
+    "age": "usia",
+    "education": "pendidikan",
+    "occupation": "pekerjaan",
+    "occupation_other": "pekerjaan lainnya",
+    "service": "layanan",
+    "suggestion": "saran",
+}
+ORDERS = ("kuesioner", "daftar")
+
+
+def reader_options(job: ImportJob) -> dict[str, Any]:
+    """The reader's keyword arguments from the job's corrected mapping (none: automatic)."""
+    mapping = job.mapping or {}
+    options: dict[str, Any] = {}
+    if mapping.get("order") in ORDERS:
+        options["order"] = mapping["order"]
+    if mapping.get("columns"):
+        options["column_names"] = list(mapping["columns"])
+        rows = mapping.get("header_row") or []
+        if len(rows) == 2:
+            options["header_row"] = (int(rows[0]), int(rows[1]))
+    return options
+
+
+def import_job_correctable(job: ImportJob) -> bool:
+    """Whether the page may offer to correct the columns: a checked wide file still here."""
+    return (
+        (job.status == Status.READY or bool(job.preview.get("correctable")))
+        and job.preview.get("layout", "wide") in ("wide", "named")
+        and bool(job.preview.get("all_columns"))
+        and job_path(job).is_file()
+    )
+
+
+def import_job_remap(*, job: ImportJob, columns: list[str], order: str | None) -> ImportJob:
+    """Check the file again, reading each column as staff said (``columns``: one token per
+    column, "-" for ignored; see PROFILE_TOKENS) with the header rows the reader found.
+
+    One element in two columns is refused here with both columns named; what the
+    reader itself would refuse comes back as the new check's problems.
+    """
+    if not import_job_correctable(job):
+        raise ValidationError(_("The columns of this import can no longer be changed."))
+    letters = [c["letter"] for c in job.preview["all_columns"]]
+    seen: dict[str, str] = {}
+    for letter, meaning in zip(letters, columns, strict=True):
+        if meaning != "-" and meaning in seen:
+            raise ValidationError(
+                _("Columns %(first)s and %(second)s are both %(what)s; choose one.")
+                % {"first": seen[meaning], "second": letter, "what": meaning}
+            )
+        seen[meaning] = letter
+    if not any(t.upper().startswith("U") for t in columns):
+        raise ValidationError(_("No column is read as an element."))
+    mapping = {
+        "header_row": job.preview.get("header_rows") or [],
+        "columns": list(columns),
+        "order": order if order in ORDERS else "",
+    }
+    with transaction.atomic():
+        updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            status=Status.CHECKING,
+            mapping=mapping,
+            attempts=0,
+            preview={},
+            problems=[],
+            problem_count=0,
+            rows_done=0,
+            finished_at=None,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            raise ValidationError(_("The columns of this import can no longer be changed."))
+        job.refresh_from_db()
+        import_job_schedule(job)
+    return job

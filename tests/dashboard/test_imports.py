@@ -177,7 +177,8 @@ def test_a_file_with_problems_is_refused_with_row_column_value_and_nothing_is_wr
     assert (by_row[8]["column"], by_row[8]["value"]) == ("A", "01/01/2001")
     assert "jawaban.csv, baris 3, kolom I" in by_row[3]["text"]
     assert job.stored_name not in by_row[3]["text"]
-    assert not job_path(job).exists()
+    # Kept (until READY_EXPIRY or "Discard") so that the columns can be corrected.
+    assert job_path(job).exists() and job.preview["correctable"]
 
     page = operator_client.get(_url(unit, f"{job.stored_name}/")).content.decode()
     assert "Ditolak: tidak ada yang diimpor" in page
@@ -193,6 +194,8 @@ def test_a_file_with_problems_is_refused_with_row_column_value_and_nothing_is_wr
     assert import_job_run(job).status == Status.REFUSED
     assert Response.objects.count() == 0
     assert ImportBatch.objects.count() == 0
+    operator_client.post(_url(unit, f"{job.stored_name}/batal/"))
+    assert not job_path(job).exists()
 
 
 def test_a_file_without_element_columns_is_refused_at_the_header(
