@@ -32,6 +32,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -333,7 +334,7 @@ def _check(job: ImportJob) -> dict[str, Any]:
                 "field": field,
                 "label": _field_label(field, elements),
                 "column": column.letter,
-                "header": column.header,
+                "header": _file_header(job, column.index, column.header),
             }
             for field, column in sorted(reader.columns.items(), key=lambda kv: kv[1].index)
         ]
@@ -353,15 +354,15 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "all_columns": [
                 {
                     "letter": c.letter,
-                    "header": c.header,
+                    "header": _file_header(job, index, c.header),
                     "role": c.role,
                     "reason": c.reason,
                 }
-                for c in reader.account.columns
+                for index, c in enumerate(reader.account.columns)
             ],
         }
         if reader.header_problems:
-            preview["notices"] = [rename(line) for line in reader.account.lines()]
+            preview["notices"] = _web_notices(job, reader.account.lines(), rename)
             problems = [_problem_dict(p, rename) for p in reader.header_problems]
             return {
                 "status": Status.REFUSED,
@@ -425,7 +426,7 @@ def _check(job: ImportJob) -> dict[str, Any]:
             if reader.rows_read % PROGRESS_EVERY == 0:
                 _progress_write(job, reader.rows_read)
         # What the reader did to the file's shape: header rows, skipped summary rows, ...
-        preview["notices"] = [rename(line) for line in reader.account.lines()]
+        preview["notices"] = _web_notices(job, reader.account.lines(), rename)
         problems = [_problem_dict(p, rename) for p in reader.problems] + extra
         problems.sort(key=lambda p: p.get("row") or 0)
         problem_count = reader.problem_count + extra_count
@@ -445,6 +446,37 @@ def _check(job: ImportJob) -> dict[str, Any]:
             "rows_done": reader.rows_read,
             "finished_at": timezone.now() if problem_count else None,
         }
+
+
+def _file_header(job: ImportJob, index: int, header: str) -> str:
+    """A column's header as the file has it (read with staff's columns, the reader only
+    knows the meanings they chose)."""
+    headers = (job.mapping or {}).get("headers") or []
+    return headers[index] if index < len(headers) else header
+
+
+_CLI_ORDER = re.compile(r"jalankan lagi dengan --order (\w+)")
+
+
+def _web_notices(job: ImportJob, lines: list[str], rename: Callable[[str], str]) -> list[str]:
+    """The reader's notices as the web page says them: no command-line options, and with
+    staff's own columns, no notice about how the reader would have read them."""
+    if (job.mapping or {}).get("columns"):
+        lines = [
+            line
+            for line in lines
+            if not line.startswith(("Judul kolom dari --header-row", "Tanpa baris judul kolom"))
+            and not line.startswith("PERHATIAN: kolom bernomor")
+        ]
+        lines.insert(0, _("The columns are read as chosen on this page (kept with the import)."))
+    return [
+        rename(
+            _CLI_ORDER.sub(
+                _('choose the other order under "Correct how the columns are read"'), line
+            )
+        )
+        for line in lines
+    ]
 
 
 def _too_large_for_sqlite(limit: int) -> dict[str, Any]:
@@ -796,6 +828,7 @@ def import_job_remap(*, job: ImportJob, columns: list[str], order: str | None) -
     mapping = {
         "header_row": job.preview.get("header_rows") or [],
         "columns": list(columns),
+        "headers": [c["header"] for c in job.preview["all_columns"]],
         "order": order if order in ORDERS else "",
     }
     with transaction.atomic():

@@ -123,4 +123,4 @@ def test_a_refused_checks_file_is_deleted_after_the_expiry(
     job.refresh_from_db()
     assert not job_path(job).is_file() and not job.preview["correctable"]
     page = operator_client.get(_url(unit, f"{job.stored_name}/")).content.decode()
-    assert "Perbaiki cara kolom dibaca" not in page
+    assert 'name="kolom_6"' not in page
