@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, then the summary table in docs/performance.md.
 
-    .venv/bin/python bench/run.py            # full sizes (about 10 minutes on 2 cores)
+    .venv/bin/python bench/run.py            # full sizes (about 15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick    # spot check, under 2 minutes
     .venv/bin/python bench/run.py --table    # only rewrite the table from bench/results.json
 
@@ -278,7 +278,8 @@ def table(data: dict) -> str:
         lines += [
             "",
             f"Export figures from `bench/exports.py`, {exports['date']} (median of "
-            f"{exports['runs']} processes; load average {load} on the shared machine).",
+            f"{exports['runs']} run{'s' if exports['runs'] != 1 else ''}, each in a fresh "
+            f"process; load average {load} on the shared machine).",
         ]
     soak = data.get("soak")
     if soak:
