@@ -7,16 +7,23 @@ carries a <title> and <desc>; the caller still puts the same data next to it as 
 because a table is what screen readers and spreadsheets read.
 
 Values are the printed texts that skm.method produced ("91.83"): a chart only places them,
-it never computes a figure a reader could compare with a table.
+it never computes a figure a reader could compare with a table. Every number a chart prints
+goes through skm.reports.formatting in the document's number style (``decimal``), so a chart
+says "49,3%" where the table beside it says "49,3". Labels are never cut: a long one wraps
+onto several lines at word boundaries and its row grows (docs/reports.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from html import escape
 from itertools import count
+from textwrap import wrap
+
+from skm.reports.formatting import count as format_count
+from skm.reports.formatting import number
 
 __all__ = ["Bar", "Series", "Svg", "bar_chart", "count_bars", "line_chart", "png", "standalone"]
 
@@ -69,6 +76,36 @@ def _open(width: int, height: int, title: str, desc: str, css: str) -> tuple[str
     return ident, head, "</svg>"
 
 
+LINE = 15  # px between the lines of a wrapped label (13 px text)
+
+
+def _lines(label: str, width: int) -> list[str]:
+    """A label wrapped at word boundaries into lines of at most ``width`` characters (a
+    single longer word stays whole on its own line: a word is never cut)."""
+    return wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _distinct(labels: Sequence[str]) -> list[str]:
+    """Labels made distinct: a repeated one gets " (2)", " (3)"... so that two different
+    bars are never labelled identically."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def _label(lines: list[str], *, x: float, middle: float, css: str, anchor: str) -> str:
+    """A <text> of several <tspan> lines centred vertically on ``middle``."""
+    first = middle + 4.5 - (len(lines) - 1) * LINE / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + k * LINE:.1f}">{_e(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
+    return f'<text class="{css}" x="{x:.1f}" y="{first:.1f}" text-anchor="{anchor}">{spans}</text>'
+
+
 def bar_chart(
     bars: Sequence[Bar],
     *,
@@ -77,14 +114,18 @@ def bar_chart(
     low: str = "25",
     high: str = "100",
     grade_lines: bool = True,
+    decimal: str = ".",
 ) -> Svg:
     """Horizontal bars of printed values on a fixed scale (25..100 for scores and IKM),
     with the grade thresholds of Tabel II as dashed lines and marked bars drawn darker,
-    hatched and labelled, so that the marking does not rest on colour alone."""
+    hatched and labelled, so that the marking does not rest on colour alone. Labels wrap
+    at word boundaries (about 30 characters a line) and the row grows with them."""
     lo, hi = Decimal(low), Decimal(high)
-    row, left, right, top = 30, 250, 120, 40
+    left, right, top = 250, 120, 40
     plot = 700 - left - right
-    height = top + row * len(bars) + 10
+    wrapped = [_lines(label, 30) for label in _distinct([bar.label for bar in bars])]
+    rows = [max(30, LINE * len(lines) + 12) for lines in wrapped]
+    height = top + sum(rows) + 10
     ident, head, tail = _open(700, height, title, desc, "chart-bars")
 
     def x(value: Decimal) -> Decimal:
@@ -106,63 +147,91 @@ def bar_chart(
                     f'<line class="threshold" x1="{px}" y1="{top - 6 - 14 * (n % 2)}" '
                     f'x2="{px}" y2="{height - 6}"/>'
                     f'<text class="threshold-label" x="{px}" y="{top - 24 + 14 * ((n + 1) % 2)}" '
-                    f'text-anchor="middle">{_e(letter)} ≥ {_e(value)}</text>'
+                    f'text-anchor="middle">{_e(letter)} ≥ {_e(number(value, decimal))}</text>'
                 )
-    for i, bar in enumerate(bars):
-        y = top + i * row
-        parts.append(
-            f'<text class="bar-label" x="{left - 8}" y="{y + 19}" '
-            f'text-anchor="end">{_e(bar.label)}</text>'
-        )
+    y = top
+    for bar, lines, row in zip(bars, wrapped, rows, strict=True):
+        middle = y + row / 2
+        parts.append(_label(lines, x=left - 8, middle=middle, css="bar-label", anchor="end"))
         if bar.value is None:
-            parts.append(f'<text class="bar-value" x="{left + 4}" y="{y + 19}">–</text>')
+            parts.append(f'<text class="bar-value" x="{left + 4}" y="{middle + 4.5:.1f}">–</text>')
+            y += row
             continue
         end = x(Decimal(bar.value))
         kind = "bar marked" if bar.marked else "bar"
         parts.append(
-            f'<rect class="{kind}" x="{left}" y="{y + 5}" width="{end - left:.1f}" height="20"/>'
+            f'<rect class="{kind}" x="{left}" y="{middle - 10:.1f}" width="{end - left:.1f}" '
+            'height="20"/>'
         )
         if bar.marked:
             parts.append(
-                f'<rect class="bar-hatch" x="{left}" y="{y + 5}" width="{end - left:.1f}" '
-                f'height="20" fill="url(#{ident}-hatch)"/>'
+                f'<rect class="bar-hatch" x="{left}" y="{middle - 10:.1f}" '
+                f'width="{end - left:.1f}" height="20" fill="url(#{ident}-hatch)"/>'
             )
-        label = bar.value + (f" {bar.note}" if bar.note else "")
+        label = number(bar.value, decimal) + (f" {bar.note}" if bar.note else "")
         parts.append(
             f'<text class="bar-value{" marked" if bar.marked else ""}" x="{end + 6:.1f}" '
-            f'y="{y + 19}">{_e(label)}</text>'
+            f'y="{middle + 4.5:.1f}">{_e(label)}</text>'
         )
+        y += row
     parts.append(tail)
     return Svg("".join(parts))
 
 
-def _fit(label: str, limit: int) -> str:
-    """A label shortened to ``limit`` characters with an ellipsis (the full text stays in
-    the table next to every chart, and in the label's tooltip)."""
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def count_bars(rows: Sequence[tuple[str, int, str]], *, title: str, desc: str = "") -> Svg:
-    """Simple bars for counts (respondent profile): (label, count, printed percentage)."""
-    row, left, right, top = 28, 170, 100, 6
-    plot = 480 - left - right
-    height = top + row * max(len(rows), 1) + 6
+def count_bars(
+    rows: Sequence[tuple[str, int, str]], *, title: str, desc: str = "", decimal: str = "."
+) -> Svg:
+    """Simple bars for counts (respondent profile): (label, count, printed percentage).
+    Labels wrap at word boundaries (about 24 characters a line), never cut."""
+    left, right, top = 200, 110, 6
+    plot = 520 - left - right
+    wrapped = [_lines(label, 24) for label in _distinct([label for label, _, _ in rows])]
+    heights = [max(28, LINE * len(lines) + 10) for lines in wrapped]
+    height = top + (sum(heights) or 28) + 6
     most = max((n for _, n, _ in rows), default=0) or 1
-    _, head, tail = _open(480, height, title, desc, "chart-counts")
+    _, head, tail = _open(520, height, title, desc, "chart-counts")
     parts = [head]
-    for i, (label, n, percent) in enumerate(rows):
-        y = top + i * row
+    y = top
+    for (_, n, percent), lines, row in zip(rows, wrapped, heights, strict=True):
+        middle = y + row / 2
         width = plot * n / most
         parts.append(
-            f'<text class="bar-label" x="{left - 8}" y="{y + 18}" text-anchor="end">'
-            f"{_e(_fit(label, 20))}"
-            f"{f'<title>{_e(label)}</title>' if _fit(label, 20) != label else ''}</text>"
-            f'<rect class="bar" x="{left}" y="{y + 4}" width="{width:.1f}" height="18"/>'
-            f'<text class="bar-value" x="{left + width + 6:.1f}" y="{y + 18}">'
-            f"{_e(n)} ({_e(percent)}%)</text>"
+            _label(lines, x=left - 8, middle=middle, css="bar-label", anchor="end")
+            + f'<rect class="bar" x="{left}" y="{middle - 9:.1f}" width="{width:.1f}" '
+            'height="18"/>'
+            f'<text class="bar-value" x="{left + width + 6:.1f}" y="{middle + 4.5:.1f}">'
+            f"{_e(format_count(n, decimal))} ({_e(number(percent, decimal))}%)</text>"
         )
+        y += row
     parts.append(tail)
     return Svg("".join(parts))
+
+
+STEPS = (1, 2, 5, 10, 20, 25)
+
+
+def _scale(values: Sequence[Decimal], low: str | None, high: str | None):
+    """(lo, hi, step) of a trend chart's y axis: gridlines every ``step`` points (1, 2, 5,
+    10, 20 or 25, the smallest that needs at most six intervals), lo and hi on gridlines,
+    the values inside. An explicit ``low``/``high`` is kept and widened to the grid."""
+    floor = min(values, default=Decimal(25))
+    ceiling = max(values, default=Decimal(100))
+    if low is not None:
+        floor = min(floor, Decimal(low))
+    if high is not None:
+        ceiling = max(ceiling, Decimal(high))
+    for step in STEPS:
+        lo = (floor / step).to_integral_value(rounding=ROUND_FLOOR) * step
+        hi = (ceiling / step).to_integral_value(rounding=ROUND_CEILING) * step
+        if (hi - lo) / step <= 6:
+            break
+    # At least two intervals, so a single value or a flat line still has a scale around it.
+    while (hi - lo) / step < 2:
+        if lo - step >= 0:
+            lo -= step
+        else:
+            hi += step
+    return lo, hi, step
 
 
 def line_chart(
@@ -172,38 +241,36 @@ def line_chart(
     title: str,
     desc: str = "",
     low: str | None = None,
-    high: str = "100",
+    high: str | None = None,
+    decimal: str = ".",
 ) -> Svg:
     """Lines across periods (``labels`` on the x axis), each point labelled with its value;
-    a missing value breaks the line. The y axis runs from ``low`` (by default a round
-    number below the lowest value, so that small changes stay visible) to ``high``."""
+    a missing value breaks the line. The y axis is zoomed on the values (so that small
+    changes stay visible) with gridlines at round values (every 1, 2, 5... points), each
+    labelled with exactly its value, and the points placed on the same scale."""
     values = [Decimal(v) for s in series for v in s.values if v is not None]
-    if low is None:
-        floor = min(values, default=Decimal(25))
-        lo = max(Decimal(25), (floor // 5) * 5 - 5)
-    else:
-        lo = Decimal(low)
-    hi = Decimal(high)
+    lo, hi, step = _scale(values, low, high)
     width, height, left, right, top, bottom = 640, 300, 50, 20, 24, 60
     plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(len(labels) - 1, 1)
+    gap = plot_w / max(len(labels) - 1, 1)
     _, head, tail = _open(width, height, title, desc, "chart-lines")
 
     def px(i: int) -> float:
-        return left + (step * i if len(labels) > 1 else plot_w / 2)
+        return left + (gap * i if len(labels) > 1 else plot_w / 2)
 
     def py(value: Decimal) -> float:
         return float(top + (hi - min(max(value, lo), hi)) / (hi - lo) * plot_h)
 
     parts = [head]
-    ticks = [lo + (hi - lo) * k / 4 for k in range(5)]
-    for tick in ticks:
+    tick = lo
+    while tick <= hi:
         parts.append(
             f'<line class="grid" x1="{left}" x2="{width - right}" y1="{py(tick):.1f}" '
             f'y2="{py(tick):.1f}"/>'
             f'<text class="axis" x="{left - 6}" y="{py(tick) + 4:.1f}" '
-            f'text-anchor="end">{_e(f"{tick:.0f}")}</text>'
+            f'text-anchor="end">{_e(number(str(int(tick)), decimal))}</text>'
         )
+        tick += step
 
     def anchor(i: int) -> str:
         # The outermost labels grow inwards so that they are never cut off.
@@ -213,10 +280,18 @@ def line_chart(
             return "end"
         return "middle"
 
+    # Period names wrap at word boundaries when the periods stand close together.
+    per_line = max(8, int((gap if len(labels) > 1 else plot_w) / 7.5))
     for i, label in enumerate(labels):
+        lines = _lines(label, per_line)
         parts.append(
-            f'<text class="axis" x="{px(i):.1f}" y="{height - bottom + 20}" '
-            f'text-anchor="{anchor(i)}">{_e(label)}</text>'
+            _label(
+                lines,
+                x=px(i),
+                middle=height - bottom + 16 + (len(lines) - 1) * LINE / 2,
+                css="axis",
+                anchor=anchor(i),
+            )
         )
     for n, line in enumerate(series):
         points: list[list[tuple[float, float, str, int]]] = [[]]
@@ -234,7 +309,7 @@ def line_chart(
                     f'<circle class="point line-{n % 4}" cx="{a:.1f}" cy="{b:.1f}" r="4"/>'
                     f'<text class="point-label" x="{a:.1f}" y="{b - 9:.1f}" '
                     f'text-anchor="{anchor(i)}">'
-                    f"{_e(value)}</text>"
+                    f"{_e(number(value, decimal))}</text>"
                 )
     if len(series) > 1:
         for n, line in enumerate(series):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MONTHS = (
     "Januari",
@@ -21,16 +22,46 @@ MONTHS = (
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-def number(text: str | None, decimal: str = ".") -> str:
-    """A printed figure ("91.83") with the agency's decimal separator; "-" for None.
+# The number style is chosen per unit (ReportProfile.decimal): "." prints 91.83 and 24,000
+# (as the seed report writes its decimals), "," prints 91,83 and 24.000 (Indonesian
+# standard). The thousands separator is always the other character, so that a document never
+# mixes "24.000" with "91.83" (docs/reports.md).
+THOUSANDS = {".": ",", ",": "."}
+_FIGURE = re.compile(r"(?<![\d.])(-?)(\d+)(?:\.(\d+))?(?!\d)")
 
-    The figure is already rounded by skm.method; only the separator changes, so the
-    digits are the dashboard's."""
+
+def _group(digits: str, separator: str) -> str:
+    """1234567 -> 1,234,567 with the given separator."""
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(groups)
+
+
+def number(text: str | None, decimal: str = ".") -> str:
+    """A printed figure ("91.83", "24000", "1/9") in the document's number style; "-" for
+    None. Every number a document prints goes through here (or ``count``).
+
+    The figure is already rounded by skm.method; only the separators change, so the
+    digits are the dashboard's. Integer parts of four or more digits get the thousands
+    separator; a fraction such as a weight "1/9" keeps its slash."""
     if text is None:
         return "-"
-    if decimal == ",":
-        return text.replace(".", ",")
-    return text
+    text = str(text)
+    thousands = THOUSANDS.get(decimal, ",")
+
+    def one(match) -> str:
+        sign, whole, fraction = match.group(1), match.group(2), match.group(3)
+        out = sign + _group(whole, thousands)
+        return out + (decimal + fraction if fraction is not None else "")
+
+    return _FIGURE.sub(one, text)
+
+
+def count(n: int | None, decimal: str = ".") -> str:
+    """A count (respondents, population, answers) with the style's thousands separator."""
+    if n is None:
+        return "-"
+    return number(str(int(n)), decimal)
 
 
 def date_long(day: dt.date | None) -> str:

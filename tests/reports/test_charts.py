@@ -10,7 +10,12 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def _texts(svg: str) -> list[str]:
-    return [t.text for t in ET.fromstring(svg).iter(f"{NS}text")]
+    """Each <text>'s whole text (the lines of a wrapped label joined by a space)."""
+    out = []
+    for t in ET.fromstring(svg).iter(f"{NS}text"):
+        spans = [s.text or "" for s in t.iter(f"{NS}tspan")]
+        out.append(" ".join(spans) if spans else t.text)
+    return out
 
 
 def test_bar_chart_labels_values_priorities_and_grade_lines():
@@ -60,14 +65,13 @@ def test_count_bars_show_count_and_percent():
     assert _texts(svg) == ["Laki-laki", "3 (60.0%)", "Perempuan", "2 (40.0%)"]
 
 
-def test_long_count_labels_are_shortened_at_the_end_with_the_full_text_as_tooltip():
+def test_long_count_labels_wrap_whole_words_onto_several_lines():
     long = "Kesehatan Ibu dan Anak (Puskesmas Kramatsari)"
     svg = count_bars([(long, 3, "100.0")], title="Jenis layanan")
     root = ET.fromstring(svg)
     label = next(t for t in root.iter(f"{NS}text") if t.get("class") == "bar-label")
-    assert label.text.endswith("…")
-    assert label.text.startswith("Kesehatan Ibu") and len(label.text) <= 20
-    assert label.find(f"{NS}title").text == long
+    lines = [s.text for s in label.iter(f"{NS}tspan")]
+    assert lines == ["Kesehatan Ibu dan Anak", "(Puskesmas Kramatsari)"]
 
 
 def test_line_chart_points_labels_and_breaks():
@@ -82,4 +86,5 @@ def test_line_chart_points_labels_and_breaks():
     assert list(root.iter(f"{NS}polyline")) == []
     texts = _texts(svg)
     assert texts[-2:] == ["91.76", "93.40"]
-    assert texts[5:8] == ["S2 2024", "S1 2025", "S2 2025"]
+    # gridlines every point from 91 to 94, then the periods
+    assert texts[:7] == ["91", "92", "93", "94", "S2 2024", "S1 2025", "S2 2025"]
