@@ -409,10 +409,6 @@ def _download(table: Table, fmt: str, file_stem: str) -> HttpResponse:
 # ------------------------------------------------------------------------ the page
 
 
-def _short(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
 def _charts(board: Dashboard) -> dict:
     result = board.result
     priority = _("priority")
@@ -420,7 +416,8 @@ def _charts(board: Dashboard) -> dict:
         "elements": bar_chart(
             [
                 Bar(
-                    _short(f"{e.code} {e.name}", 26),
+                    # Whole: the chart wraps long names at word boundaries.
+                    f"{e.code} {e.name}",
                     e.score_text,
                     e.code in result.priorities,
                     f"({priority})" if e.code in result.priorities else "",
