@@ -26,8 +26,16 @@ from skm.org.access import MANAGE_ROLES, READ_ROLES, unit_for_user, user_can
 from skm.org.models import Unit
 from skm.plans.models import Plan
 from skm.reports import formatting as fmt
+from skm.reports.checks import report_checks
 from skm.reports.data import report_profile
-from skm.reports.documents import CONTENT_TYPES, KINDS
+from skm.reports.documents import (
+    CONTENT_TYPES,
+    EVIDENCE_ALL,
+    EVIDENCE_PUBLIC,
+    KINDS,
+    PUBLISHED_KINDS,
+    default_evidence_scope,
+)
 from skm.reports.jobs import job_file, report_job_create
 from skm.reports.models import ReportJob, ReportProfile, ReportText
 from skm.reports.services import MAX_TEXT_LENGTH, report_texts_save
@@ -57,6 +65,29 @@ class MakeForm(forms.Form):
     signed_on = forms.DateField(
         label=gettext_lazy("Date of signing"), required=False, widget=DATE_INPUT
     )
+    evidence_scope = forms.ChoiceField(
+        choices=[(EVIDENCE_PUBLIC, EVIDENCE_PUBLIC), (EVIDENCE_ALL, EVIDENCE_ALL)], required=False
+    )
+
+
+def _signed_on(request: HttpRequest):
+    """The date of signing chosen on the page (?tanggal=YYYY-MM-DD), else today."""
+    field = forms.DateField(required=False)
+    try:
+        return field.clean(request.GET.get("tanggal", "")) or timezone.localdate()
+    except ValidationError:
+        return timezone.localdate()
+
+
+def _checks(unit: Unit, period: Period, signed_on) -> list[dict]:
+    """The consistency checks of every document (skm.reports.checks), each message once with
+    the documents it concerns; shown on the page, never printed."""
+    merged: dict[str, dict] = {}
+    for kind, name, _formats in DOCUMENTS:
+        for check in report_checks(unit, period, kind, signed_on, default_evidence_scope(kind)):
+            entry = merged.setdefault(check.message, {"check": check, "documents": []})
+            entry["documents"].append(name)
+    return list(merged.values())
 
 
 def _period(request: HttpRequest, unit: Unit, ref: str | None = None) -> tuple[list, Period | None]:
@@ -98,6 +129,11 @@ def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         context["label"] = fmt.period_label(
             period.kind, period.start_date, period.end_date, period.name
         )
+        signed_on = _signed_on(request)
+        context["today"] = signed_on.isoformat()
+        context["signed_label"] = fmt.date_long(signed_on)
+        context["checks"] = _checks(unit, period, signed_on)
+        context["published_kinds"] = PUBLISHED_KINDS
     return render(request, "dashboard/reports.html", context)
 
 
@@ -134,6 +170,8 @@ def report_make(request: HttpRequest, unit_slug: str) -> HttpResponse:
         size=form.cleaned_data["size"] or "a4",
         signed_on=form.cleaned_data["signed_on"] or timezone.localdate(),
         user=request.user,
+        evidence_scope=form.cleaned_data["evidence_scope"]
+        or default_evidence_scope(form.cleaned_data["kind"]),
     )
     return redirect("dashboard:report_job", unit.slug, job.ref)
 

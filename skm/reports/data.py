@@ -167,7 +167,10 @@ def data_uri(path: str | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(content).decode()}"
 
 
-def followup_report(plan: Plan, *, signed_on: dt.date | None = None) -> FollowupReport:
+def followup_report(
+    plan: Plan, *, signed_on: dt.date | None = None, public_only: bool = False
+) -> FollowupReport:
+    """``public_only``: print only the evidence marked public (skm.reports.documents)."""
     unit, period = plan.unit, plan.period
     profile = report_profile(unit)
     decimal = profile.decimal
@@ -223,12 +226,13 @@ def followup_report(plan: Plan, *, signed_on: dt.date | None = None) -> Followup
     table3 = []
     for p in priorities:
         for i in p.items:
+            printed = [e for e in i.evidence if e.public or not public_only]
             images = [
                 Image(path=str(evidence_path(e.stored_name)), caption=e.caption or e.original_name)
-                for e in i.evidence
+                for e in printed
                 if e.is_image
             ]
-            documents = [e.caption or e.original_name for e in i.evidence if not e.is_image]
+            documents = [e.caption or e.original_name for e in printed if not e.is_image]
             table3.append(
                 RealisationRow(
                     group=str(p.number),

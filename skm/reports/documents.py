@@ -15,6 +15,18 @@ from skm.surveys.models import Period
 from skm.surveys.text import xml_safe_deep
 
 KINDS = ("tindak-lanjut", "hasil", "poster")
+# Which evidence photos a document prints: only those marked public, or all of them.
+EVIDENCE_PUBLIC, EVIDENCE_ALL = "publik", "semua"
+EVIDENCE_SCOPES = (EVIDENCE_PUBLIC, EVIDENCE_ALL)
+# Documents meant for publication print public evidence only unless asked otherwise; the
+# Laporan Tindak Lanjut is an internal report to the head of the agency (all evidence).
+PUBLISHED_KINDS = ("hasil", "poster")
+
+
+def default_evidence_scope(kind: str) -> str:
+    return EVIDENCE_PUBLIC if kind in PUBLISHED_KINDS else EVIDENCE_ALL
+
+
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -40,9 +52,14 @@ def build(
     fmt: str,
     size: str = "a4",
     signed_on: dt.date | None = None,
+    evidence: str | None = None,
 ) -> Document:
+    """``evidence``: publik or semua, None for the document's default (default_evidence_scope)."""
     if kind not in KINDS or fmt not in CONTENT_TYPES:
         raise ReportUnavailable(_("Unknown document or format."))
+    if evidence is not None and evidence not in EVIDENCE_SCOPES:
+        raise ReportUnavailable(_("Unknown choice of evidence: use publik or semua."))
+    public_only = (evidence or default_evidence_scope(kind)) == EVIDENCE_PUBLIC
     stem = f"{kind}-{unit.slug}-{period.slug}"
     if kind == "tindak-lanjut":
         from skm.plans.models import Plan
@@ -57,7 +74,7 @@ def build(
                 % {"unit": unit.name, "period": period.name}
             )
         # Text stored before input was cleaned may hold characters no DOCX (XML) can.
-        report = xml_safe_deep(followup_report(plan, signed_on=signed_on))
+        report = xml_safe_deep(followup_report(plan, signed_on=signed_on, public_only=public_only))
         if fmt == "docx":
             from skm.reports.docx_render import followup_docx
 
@@ -71,7 +88,9 @@ def build(
         from skm.reports import blocks
         from skm.reports.results_report import results_blocks
 
-        parts, title = xml_safe_deep(results_blocks(period, unit, signed_on=signed_on))
+        parts, title = xml_safe_deep(
+            results_blocks(period, unit, signed_on=signed_on, public_only=public_only)
+        )
         render = blocks.to_docx if fmt == "docx" else blocks.to_pdf
         return Document(
             render(parts, title=title, author=unit.name),

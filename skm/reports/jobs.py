@@ -40,7 +40,9 @@ def job_file(job: ReportJob) -> Path:
     return reports_dir() / f"{uuid.UUID(str(job.ref)).hex}.{job.fmt}"
 
 
-def report_job_create(*, unit, period, kind: str, fmt: str, size: str, signed_on, user):
+def report_job_create(
+    *, unit, period, kind: str, fmt: str, size: str, signed_on, user, evidence_scope: str = ""
+):
     with transaction.atomic():  # the job and its task are stored together
         job = ReportJob.objects.create(
             ref=uuid.uuid4(),
@@ -50,6 +52,7 @@ def report_job_create(*, unit, period, kind: str, fmt: str, size: str, signed_on
             fmt=fmt,
             size=size,
             signed_on=signed_on,
+            evidence_scope=evidence_scope,
             created_by=user if user is not None and user.is_authenticated else None,
         )
         enqueue(report_job_task, job.pk)
@@ -88,6 +91,7 @@ def report_job_run(job: ReportJob) -> ReportJob:
             fmt=job.fmt,
             size=job.size,
             signed_on=job.signed_on,
+            evidence=job.evidence_scope or None,
         )
         path = job_file(job)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -81,6 +81,12 @@ class ReportJob(TimeStampedModel):
     fmt = models.CharField(_("format"), max_length=4)
     size = models.CharField(_("paper size"), max_length=2, default="a4")
     signed_on = models.DateField(_("date of signing"), null=True, blank=True)
+    evidence_scope = models.CharField(
+        _("evidence printed"),
+        max_length=6,
+        blank=True,
+        help_text=_("publik: public evidence only; semua: all; empty: the document's default."),
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

@@ -31,9 +31,10 @@ CHANNELS = dict(Response.Channel.choices)
 
 
 def results_blocks(
-    period: Period, unit: Unit, *, signed_on: dt.date | None = None
+    period: Period, unit: Unit, *, signed_on: dt.date | None = None, public_only: bool = True
 ) -> tuple[list, str]:
-    """(blocks, title) of the Laporan Hasil SKM of a unit and period."""
+    """(blocks, title) of the Laporan Hasil SKM of a unit and period; ``public_only``: the
+    appendix prints only the evidence marked public (skm.reports.documents)."""
     profile = report_profile(unit)
     d = profile.decimal
     label = fmt.period_label(period.kind, period.start_date, period.end_date, period.name)
@@ -173,7 +174,7 @@ def results_blocks(
         *_olah_data_blocks(result, num),
         b.Portrait(),
         b.Heading("Lampiran 3. Dokumentasi", level=2),
-        *_documentation_blocks(period, unit),
+        *_documentation_blocks(period, unit, public_only),
     ]
     title = f"Laporan Hasil SKM {unit.name} {label}"
     return out, title
@@ -495,17 +496,18 @@ def _olah_data_blocks(result, num) -> list:
     ]
 
 
-def _documentation_blocks(period: Period, unit: Unit) -> list:
+def _documentation_blocks(period: Period, unit: Unit, public_only: bool) -> list:
     """The photos of the period's follow-up (plan evidence of the unit), each with its
     caption; PDFs are listed by name."""
     from skm.plans.evidence import evidence_path
     from skm.plans.models import Evidence
 
-    rows = list(
-        Evidence.objects.filter(
-            item__priority__plan__unit=unit, item__priority__plan__period=period
-        ).order_by("item__priority__position", "item__position", "pk")
-    )
+    rows = Evidence.objects.filter(
+        item__priority__plan__unit=unit, item__priority__plan__period=period
+    ).order_by("item__priority__position", "item__position", "pk")
+    if public_only:
+        rows = rows.filter(public=True)
+    rows = list(rows)
     if not rows:
         return [b.Para("Belum ada dokumentasi yang diunggah untuk periode ini.", indent=False)]
     out: list = []

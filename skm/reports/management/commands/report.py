@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from skm.reports.documents import KINDS, ReportUnavailable, build
+from skm.reports.checks import report_checks
+from skm.reports.documents import EVIDENCE_SCOPES, KINDS, ReportUnavailable, build
 from skm.surveys.management.commands._common import fail, resolve
 
 
@@ -31,12 +32,23 @@ class Command(BaseCommand):
             help=_("date of signing, YYYY-MM-DD (default: today)"),
         )
         parser.add_argument(
+            "--bukti",
+            choices=EVIDENCE_SCOPES,
+            help=_(
+                "evidence printed: publik (public only; default for the Laporan Hasil) or "
+                "semua (all; default for the Laporan Tindak Lanjut)"
+            ),
+        )
+        parser.add_argument(
             "--output",
             help=_("file to write (default: a name from the unit and period; - for stdout)"),
         )
 
     def handle(self, *args, **opts) -> None:
         unit, period, _service = resolve(self, opts["unit"], opts["period"], None)
+        # the consistency checks (skm.reports.checks): warnings, never in the document
+        for check in report_checks(unit, period, opts["kind"], opts["date"], opts["bukti"]):
+            self.stderr.write(self.style.WARNING(_("Check: ") + check.message))
         try:
             document = build(
                 opts["kind"],
@@ -45,6 +57,7 @@ class Command(BaseCommand):
                 fmt=opts["format"],
                 size=opts["size"],
                 signed_on=opts["date"],
+                evidence=opts["bukti"],
             )
         except ReportUnavailable as reason:
             fail(self, [str(reason)], status=1)
