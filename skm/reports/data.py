@@ -204,7 +204,7 @@ def followup_report(
         lowest = (
             f"Nilai IKM {unit.name} {label} adalah {fmt.number(result.ikm_text, decimal)} "
             f"dengan mutu pelayanan {result.grade.letter} ({result.grade.performance}), dihitung "
-            f"dari {result.respondents} responden. " + lowest
+            f"dari {fmt.count(result.respondents, decimal)} responden. " + lowest
         )
     table2 = [
         PlanGroup(

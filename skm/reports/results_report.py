@@ -8,6 +8,7 @@ the period or the defaults (skm.reports.texts).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone, translation
 
@@ -42,6 +43,7 @@ def results_blocks(
     n = result.respondents
 
     def num(text: str | None) -> str:
+        # Every number the document prints, counts included (skm.reports.formatting).
         return fmt.number(text, d)
 
     def text(key: str) -> list[b.Para]:
@@ -63,15 +65,16 @@ def results_blocks(
     # -- generated sentences ---------------------------------------------------------------
     if result.ikm_text:
         headline = (
-            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {n} responden. "
-            f"Nilai IKM adalah {num(result.ikm_text)} (selang kepercayaan 95%: "
+            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {num(str(n))} "
+            f"responden. Nilai IKM adalah {num(result.ikm_text)} (selang kepercayaan 95%: "
             f"{num(result.ci95[0]) if result.ci95 else '-'} sampai "
             f"{num(result.ci95[1]) if result.ci95 else '-'}), mutu pelayanan "
             f"{result.grade.letter} ({result.grade.performance})."
         )
     else:
         headline = (
-            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {n} responden; "
+            f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {num(str(n))} "
+            "responden; "
             "nilai IKM belum dapat dihitung karena ada unsur yang belum dijawab."
         )
     extremes = ""
@@ -104,8 +107,9 @@ def results_blocks(
     if result.sample is not None:
         s = result.sample
         sample = (
-            f"Dengan populasi {s.population} pengguna layanan, sampel minimal menurut tabel "
-            f"Krejcie dan Morgan adalah {s.required} responden; jumlah responden "
+            f"Dengan populasi {num(str(s.population))} pengguna layanan, sampel minimal "
+            f"menurut tabel Krejcie dan Morgan adalah {num(str(s.required))} responden; "
+            "jumlah responden "
             + ("telah memenuhi" if s.reached else "belum memenuhi")
             + " sampel minimal tersebut."
         )
@@ -135,7 +139,7 @@ def results_blocks(
         b.Heading("A. Pelaksana", level=2),
         *text("pelaksana"),
         b.Heading("B. Metode", level=2),
-        *_method(period, result, unit),
+        *_method(period, result, unit, num),
         b.Heading("C. Lokasi", level=2),
         *text("lokasi"),
         b.Heading("D. Waktu", level=2),
@@ -144,21 +148,21 @@ def results_blocks(
             f"{fmt.date_long(period.end_date)} ({label})."
         ),
         b.Heading("E. Populasi, Sampel dan Kuesioner", level=2),
-        *_sample_blocks(period, unit, result, sample),
+        *_sample_blocks(period, unit, result, sample, num),
         b.Heading("BAB III HASIL PENGOLAHAN DATA", new_page=True),
         b.Heading("A. Profil Responden", level=2),
-        *_profile_blocks(period, unit),
+        *_profile_blocks(period, unit, d),
         b.Heading("B. Indeks Kepuasan Masyarakat per Unsur", level=2),
-        *_element_blocks(result, num),
+        *_element_blocks(result, num, d),
         b.Heading("C. IKM per Jenis Layanan", level=2),
         *_service_blocks(period, unit, num),
         b.Heading("BAB IV ANALISIS", new_page=True),
         b.Heading("A. Kelemahan dan Kelebihan Unsur Pelayanan", level=2),
         *_analysis_blocks(period, unit, lowest, highest, num),
         b.Heading("B. Rencana Tindak Lanjut", level=2),
-        *_plan_blocks(period, unit),
+        *_plan_blocks(period, unit, num),
         b.Heading("C. Tren Nilai SKM", level=2),
-        *_trend_blocks(trend, result, num),
+        *_trend_blocks(trend, result, num, d),
         b.Heading("BAB V PENUTUP", new_page=True),
         b.Heading("A. Kesimpulan", level=2),
         *[b.Para(t) for t in (headline, extremes, change) if t],
@@ -180,7 +184,7 @@ def results_blocks(
     return out, title
 
 
-def _method(period: Period, result, unit: Unit) -> list:
+def _method(period: Period, result, unit: Unit, num) -> list:
     from skm.transfer.exports import weighting_note
 
     channels = (
@@ -192,6 +196,9 @@ def _method(period: Period, result, unit: Unit) -> list:
     used = [str(CHANNELS.get(c, c)).lower() for c in sorted(channels)]
     with translation.override("id"):
         weighting = weighting_note(period, len(result.elements))
+    # The note writes its weights with a decimal comma (it is the workbook's too): printed
+    # here in the document's number style.
+    weighting = num(re.sub(r"(?<=\d),(?=\d)", ".", weighting))
     return [
         b.Para(
             f"Kuesioner memuat {len(result.elements)} unsur pelayanan sesuai Peraturan Menteri "
@@ -204,22 +211,26 @@ def _method(period: Period, result, unit: Unit) -> list:
             "responden yang menjawab unsur itu; nilai indeks adalah jumlah NRR tertimbang; IKM "
             f"= nilai indeks x 25. Pembobotan: {weighting} Angka dibulatkan sekali pada akhir "
             "perhitungan (NRR empat desimal, nilai unsur dan IKM dua desimal). Selang "
-            "kepercayaan 95% dihitung dengan pendekatan normal (1,96 x galat baku) dengan "
+            f"kepercayaan 95% dihitung dengan pendekatan normal ({num('1.96')} x galat baku) "
+            "dengan "
             "koreksi populasi terbatas."
         ),
     ]
 
 
-def _sample_blocks(period: Period, unit: Unit, result, sample: str) -> list:
+def _sample_blocks(period: Period, unit: Unit, result, sample: str, num) -> list:
     received = Response.objects.filter(period=period, unit__path__startswith=unit.path).count()
     rows = [
-        ["Populasi (pengguna layanan dalam periode)", str(period.population or "-")],
+        [
+            "Populasi (pengguna layanan dalam periode)",
+            num(str(period.population)) if period.population else "-",
+        ],
         [
             "Sampel minimal (Krejcie dan Morgan)",
-            str(result.sample.required) if result.sample else "-",
+            num(str(result.sample.required)) if result.sample else "-",
         ],
-        ["Kuesioner diterima", str(received)],
-        ["Kuesioner diolah (responden)", str(result.respondents)],
+        ["Kuesioner diterima", num(str(received))],
+        ["Kuesioner diolah (responden)", num(str(result.respondents))],
     ]
     return [
         *([b.Para(sample)] if sample else []),
@@ -227,11 +238,17 @@ def _sample_blocks(period: Period, unit: Unit, result, sample: str) -> list:
     ]
 
 
-def _profile_blocks(period: Period, unit: Unit) -> list:
+def _profile_blocks(period: Period, unit: Unit, d: str) -> list:
     out: list = []
     for number, breakdown in enumerate(profile_breakdowns(period, unit=unit), 1):
-        rows = [[r.label, str(r.count), r.percent.replace(".", ",")] for r in breakdown.rows]
-        rows.append(["Jumlah", str(breakdown.total), "100,0" if breakdown.total else "0,0"])
+        rows = [[r.label, fmt.count(r.count, d), fmt.number(r.percent, d)] for r in breakdown.rows]
+        rows.append(
+            [
+                "Jumlah",
+                fmt.count(breakdown.total, d),
+                fmt.number("100.0" if breakdown.total else "0.0", d),
+            ]
+        )
         out.append(
             b.Table(
                 f"Tabel 3.{number}. Responden menurut {breakdown.title.lower()}",
@@ -247,6 +264,7 @@ def _profile_blocks(period: Period, unit: Unit) -> list:
                 count_bars(
                     [(r.label, r.count, r.percent) for r in breakdown.rows],
                     title=f"Responden menurut {breakdown.title.lower()}",
+                    decimal=d,
                 ),
                 f"Gambar 3.{number}. Responden menurut {breakdown.title.lower()}",
                 width_cm=11,
@@ -255,7 +273,7 @@ def _profile_blocks(period: Period, unit: Unit) -> list:
     return out
 
 
-def _element_blocks(result, num) -> list:
+def _element_blocks(result, num, d: str) -> list:
     rows = [
         [
             str(i),
@@ -270,7 +288,7 @@ def _element_blocks(result, num) -> list:
     rows.append(
         [
             "",
-            f"IKM unit layanan ({result.respondents} responden)",
+            f"IKM unit layanan ({num(str(result.respondents))} responden)",
             num(result.index_text),
             num(result.ikm_text),
             f"{num(result.ci95[0])} - {num(result.ci95[1])}" if result.ci95 else "-",
@@ -280,7 +298,7 @@ def _element_blocks(result, num) -> list:
     chart = bar_chart(
         [
             Bar(
-                f"{e.code} {e.name}"[:28],
+                f"{e.code} {e.name}",
                 e.score_text,
                 e.code in result.priorities,
                 "(prioritas)" if e.code in result.priorities else "",
@@ -288,6 +306,7 @@ def _element_blocks(result, num) -> list:
             for e in result.elements
         ],
         title="Nilai per unsur",
+        decimal=d,
     )
     return [
         b.Table(
@@ -309,7 +328,7 @@ def _service_blocks(period: Period, unit: Unit, num) -> list:
     rows = [
         [
             p.label,
-            str(p.result.respondents),
+            num(str(p.result.respondents)),
             num(p.result.ikm_text),
             f"{p.result.grade.letter} ({p.result.grade.performance})" if p.result.grade else "-",
         ]
@@ -351,7 +370,7 @@ def _analysis_blocks(period: Period, unit: Unit, lowest, highest, num) -> list:
     return out
 
 
-def _plan_blocks(period: Period, unit: Unit) -> list:
+def _plan_blocks(period: Period, unit: Unit, num) -> list:
     from skm.plans.models import Plan
     from skm.plans.selectors import plan_view
 
@@ -380,11 +399,12 @@ def _plan_blocks(period: Period, unit: Unit) -> list:
             [1.1, 2.4, 5.1, 1.7, 1.5, 2.4, 1.8],
             numeric={0, 4},
         ),
-        b.Para(view.sentence()),
+        # The sentence's percentage (e.g. 66.67%) in the document's number style.
+        b.Para(re.sub(r"\d+(?:\.\d+)?(?=%)", lambda m: num(m.group()), view.sentence())),
     ]
 
 
-def _trend_blocks(trend, result, num) -> list:
+def _trend_blocks(trend, result, num, d: str) -> list:
     if len(trend) < 2:
         return [
             b.Para("Belum ada periode sebelumnya (dalam dua tahun terakhir) untuk dibandingkan.")
@@ -392,7 +412,7 @@ def _trend_blocks(trend, result, num) -> list:
     rows = [
         [
             row.period.name,
-            str(row.result.respondents),
+            num(str(row.result.respondents)),
             num(row.result.ikm_text),
             f"{row.result.grade.letter}" if row.result.grade else "-",
             num(row.change) if row.change else "-",
@@ -404,6 +424,7 @@ def _trend_blocks(trend, result, num) -> list:
         [row.period.name for row in trend],
         [Series("IKM", [row.result.ikm_text for row in trend])],
         title="IKM antarperiode",
+        decimal=d,
     )
     element_rows = []
     for e in result.elements:
@@ -459,9 +480,9 @@ def _olah_data_blocks(result, num) -> list:
         [
             e.code,
             e.name,
-            *(str(c) for c in e.counts),
-            str(e.answered),
-            str(e.total),
+            *(num(str(c)) for c in e.counts),
+            num(str(e.answered)),
+            num(str(e.total)),
             num(e.nrr_text),
             num(str(e.weight.numerator) + "/" + str(e.weight.denominator)),
             num(e.score_text),

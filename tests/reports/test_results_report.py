@@ -64,9 +64,9 @@ def test_the_docx_has_the_outline_the_figures_and_the_charts(demo):
     assert rows[-1][3] == "93.40" and rows[-1][4] == f"{result.ci95[0]} - {result.ci95[1]}"
     sex = _table(docx, "Tabel 3.1")
     assert sex[1:] == [
-        ["Laki-laki", "303", "49,3"],
-        ["Perempuan", "312", "50,7"],
-        ["Jumlah", "615", "100,0"],
+        ["Laki-laki", "303", "49.3"],
+        ["Perempuan", "312", "50.7"],
+        ["Jumlah", "615", "100.0"],
     ]
     trend = _table(docx, "Tabel 4.2")
     assert [r[:3] for r in trend[1:]] == [
