@@ -56,7 +56,15 @@ def report(
     if format not in ("docx", "pdf") or size not in ("a4", "a3"):
         raise HttpError(422, "format: docx|pdf; size: a4|a3")
     try:
-        document = build(kind, unit=unit, period=period, fmt=format, size=size, signed_on=date)
+        document = build(
+            kind,
+            unit=unit,
+            period=period,
+            fmt=format,
+            size=size,
+            signed_on=date,
+            base_url=request.build_absolute_uri("/"),
+        )
     except ReportUnavailable as reason:
         raise HttpError(409, str(reason)) from None
     response = HttpResponse(document.content, content_type=document.content_type)

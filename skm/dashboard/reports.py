@@ -46,7 +46,7 @@ from skm.surveys.results import default_period, periods_covering
 DOCUMENTS = (
     (FOLLOWUP, gettext_lazy("Laporan Tindak Lanjut Hasil SKM"), ("docx", "pdf")),
     (RESULTS, gettext_lazy("Laporan Hasil SKM"), ("docx", "pdf")),
-    ("poster", gettext_lazy("Publication poster (Lampiran IV)"), ("pdf",)),
+    ("poster", gettext_lazy("Publication poster (Lampiran IV)"), ("pdf", "docx")),
 )
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -99,6 +99,14 @@ def _period(request: HttpRequest, unit: Unit, ref: str | None = None) -> tuple[l
     return periods, default_period(unit, periods) if periods else None
 
 
+def _poster_warning(request: HttpRequest) -> dict:
+    """The loud warning when the poster's QR would point to a local or private address."""
+    from skm.reports.poster import base_is_local, local_base_warning, poster_base
+
+    base = poster_base(request.build_absolute_uri("/"))
+    return {"poster_warning": local_base_warning(base) if base_is_local(base) else ""}
+
+
 def _page_url(unit: Unit, period: Period) -> str:
     return reverse("dashboard:reports", args=[unit.slug]) + f"?periode={period.slug}"
 
@@ -120,6 +128,7 @@ def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "profile_form": ProfileForm(instance=profile) if can_manage else None,
         "profile": profile,
         "profile_inherited": profile.pk is not None and profile.unit_id != unit.pk,
+        **_poster_warning(request),
     }
     if period is not None:
         context["plan"] = Plan.objects.filter(unit=unit, period=period).first()
@@ -170,6 +179,7 @@ def report_make(request: HttpRequest, unit_slug: str) -> HttpResponse:
         size=form.cleaned_data["size"] or "a4",
         signed_on=form.cleaned_data["signed_on"] or timezone.localdate(),
         user=request.user,
+        base_url=request.build_absolute_uri("/"),
         evidence_scope=form.cleaned_data["evidence_scope"]
         or default_evidence_scope(form.cleaned_data["kind"]),
     )

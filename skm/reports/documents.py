@@ -52,9 +52,12 @@ def build(
     fmt: str,
     size: str = "a4",
     signed_on: dt.date | None = None,
+    base_url: str = "",
     evidence: str | None = None,
 ) -> Document:
-    """``evidence``: publik or semua, None for the document's default (default_evidence_scope)."""
+    """``base_url``: the site's address as the request saw it, for the poster's QR code when
+    settings.PUBLIC_BASE_URL is not set (skm.reports.poster.poster_base).
+    ``evidence``: publik or semua, None for the document's default (default_evidence_scope)."""
     if kind not in KINDS or fmt not in CONTENT_TYPES:
         raise ReportUnavailable(_("Unknown document or format."))
     if evidence is not None and evidence not in EVIDENCE_SCOPES:
@@ -98,13 +101,12 @@ def build(
             CONTENT_TYPES[fmt],
         )
     if kind == "poster":
-        if fmt != "pdf":
-            raise ReportUnavailable(_("The poster is made as PDF only."))
-        from skm.reports.poster import poster_pdf
+        from skm.reports.poster import poster_docx, poster_pdf
 
+        render = poster_docx if fmt == "docx" else poster_pdf
         return Document(
-            poster_pdf(unit, period, size=size),
-            f"poster-ikm-{unit.slug}-{period.slug}-{size}.pdf",
-            CONTENT_TYPES["pdf"],
+            render(unit, period, size=size, base_url=base_url),
+            f"poster-ikm-{unit.slug}-{period.slug}-{size}.{fmt}",
+            CONTENT_TYPES[fmt],
         )
     raise ReportUnavailable(_("This document is not available yet."))

@@ -41,7 +41,16 @@ def job_file(job: ReportJob) -> Path:
 
 
 def report_job_create(
-    *, unit, period, kind: str, fmt: str, size: str, signed_on, user, evidence_scope: str = ""
+    *,
+    unit,
+    period,
+    kind: str,
+    fmt: str,
+    size: str,
+    signed_on,
+    user,
+    base_url: str = "",
+    evidence_scope: str = "",
 ):
     with transaction.atomic():  # the job and its task are stored together
         job = ReportJob.objects.create(
@@ -55,17 +64,18 @@ def report_job_create(
             evidence_scope=evidence_scope,
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        enqueue(report_job_task, job.pk)
+        # the site's address as the page was asked (the poster's QR without PUBLIC_BASE_URL)
+        enqueue(report_job_task, job.pk, base_url)
     return job
 
 
 @task()
-def report_job_task(job_id: int) -> str:
+def report_job_task(job_id: int, base_url: str = "") -> str:
     """Make a requested document (a background task)."""
     job = ReportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "gone"
-    return report_job_run(job).status
+    return report_job_run(job, base_url=base_url).status
 
 
 def _claim(job: ReportJob) -> bool:
@@ -74,7 +84,7 @@ def _claim(job: ReportJob) -> bool:
     )
 
 
-def report_job_run(job: ReportJob) -> ReportJob:
+def report_job_run(job: ReportJob, *, base_url: str = "") -> ReportJob:
     """Make the document, once: a job found "running" was attempted before and is failed."""
     if not _claim(job):
         job.refresh_from_db()
@@ -91,6 +101,7 @@ def report_job_run(job: ReportJob) -> ReportJob:
             fmt=job.fmt,
             size=job.size,
             signed_on=job.signed_on,
+            base_url=base_url,
             evidence=job.evidence_scope or None,
         )
         path = job_file(job)
@@ -123,5 +134,5 @@ def _fail_died(*, job_id: int, statuses) -> None:
 
 
 @on_worker_death(report_job_task)
-def _report_died(job_id: int) -> None:
+def _report_died(job_id: int, base_url: str = "") -> None:
     _fail_died(job_id=job_id, statuses=(Status.QUEUED, Status.RUNNING))

@@ -62,7 +62,10 @@ def test_small_periods_follow_the_minimum_cell_rule(db, unit, period, tmp_path):
     assert "100.00" not in text and "*" in text
 
 
-def test_the_poster_is_pdf_only(demo):
+def test_the_poster_is_made_as_docx_too(demo):
+    # the DOCX poster itself is checked in test_poster_page.py
     unit, period = demo
+    document = build("poster", unit=unit, period=period, fmt="docx")
+    assert document.filename.endswith(".docx") and document.content.startswith(b"PK")
     with pytest.raises(ReportUnavailable):
-        build("poster", unit=unit, period=period, fmt="docx")
+        build("poster", unit=unit, period=period, fmt="odt")

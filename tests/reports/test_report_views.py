@@ -9,6 +9,7 @@ from django.core.management import call_command
 from docx import Document
 
 from skm.org.models import Membership, Unit
+from skm.plans.models import Plan
 from skm.reports.jobs import report_job_run
 from skm.reports.models import ReportJob, ReportProfile, ReportText
 from skm.surveys.models import Period
@@ -77,9 +78,10 @@ def test_the_head_makes_and_downloads_a_document(client, demo, head):
 
 def test_a_failed_job_says_why(client, demo, head):
     client.force_login(head)
-    job, location = _make(client, kind="poster", fmt="docx")
+    job, location = _make(client, kind="tindak-lanjut", fmt="docx")
+    Plan.objects.filter(unit=job.unit, period=job.period).delete()  # gone before it ran
     report_job_run(job)
-    assert "Poster hanya dibuat sebagai PDF" in client.get(location).content.decode()
+    assert "belum memiliki rencana tindak lanjut" in client.get(location).content.decode()
     assert client.get(location + "unduh/").status_code == 404
 
 

@@ -61,6 +61,12 @@ class Command(BaseCommand):
             )
         except ReportUnavailable as reason:
             fail(self, [str(reason)], status=1)
+        if opts["kind"] == "poster":
+            from skm.reports.poster import base_is_local, local_base_warning, poster_base
+
+            base = poster_base()
+            if base_is_local(base):
+                self.stderr.write(self.style.WARNING(_("WARNING: ") + local_base_warning(base)))
         if opts["output"] == "-":
             sys.stdout.buffer.write(document.content)
             return
