@@ -199,10 +199,24 @@ def report_job(request: HttpRequest, unit_slug: str, ref) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, READ_ROLES)
     job = _job(unit, ref)
     waiting = job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
+    scope = job.evidence_scope or default_evidence_scope(job.kind)
+    # the checks for this job's own date and evidence choice, once the file is made
+    checks = (
+        []
+        if waiting
+        else report_checks(unit, job.period, job.kind, job.signed_on, job.evidence_scope or None)
+    )
     response = render(
         request,
         "dashboard/report_job.html",
-        {"unit": unit, "job": job, "waiting": waiting, "back": _page_url(unit, job.period)},
+        {
+            "unit": unit,
+            "job": job,
+            "waiting": waiting,
+            "back": _page_url(unit, job.period),
+            "checks": checks,
+            "all_evidence": job.kind != "poster" and scope == EVIDENCE_ALL,
+        },
     )
     if waiting:
         response["Refresh"] = "2"

@@ -192,6 +192,8 @@ def test_the_choice_passes_through_the_job_and_the_command(client, demo, tmp_pat
         assert client.post(BASE + "buat/", data).status_code == 302
         job = report_job_run(ReportJob.objects.latest("created_at"))
         assert job.evidence_scope == (scope or "publik")
+        job_page = client.get(f"{BASE}tugas/{job.ref}/").content.decode()
+        assert "Butir 1.2" in job_page and "Bukti yang dicetak" in job_page
         download = client.get(f"{BASE}tugas/{job.ref}/unduh/")
         text = _docx_text(b"".join(download.streaming_content))
         assert ("Dokumentasi kegiatan 1.1 (gambar contoh)" in text) is expected, scope
