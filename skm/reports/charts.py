@@ -77,6 +77,7 @@ def _open(width: int, height: int, title: str, desc: str, css: str) -> tuple[str
 
 
 LINE = 15  # px between the lines of a wrapped label (13 px text)
+CHAR = 7.5  # px, the mean width of a character of 13 px DejaVu Sans
 
 
 def _lines(label: str, width: int) -> list[str]:
@@ -252,11 +253,21 @@ def line_chart(
     lo, hi, step = _scale(values, low, high)
     width, height, left, right, top, bottom = 640, 300, 50, 20, 24, 60
     plot_w, plot_h = width - left - right, height - top - bottom
-    gap = plot_w / max(len(labels) - 1, 1)
+    # Period names wrap at word boundaries when the periods stand close together, and the
+    # first and last periods stand in from the axes by half their name, so that every name
+    # is centred under its point without touching its neighbour or the edge.
+    many = len(labels) > 1
+    per_line = max(8, int(plot_w / max(len(labels) - 1, 1) * 0.9 / CHAR))
+    names = [_lines(label, per_line) for label in labels]
+    widest = max((len(line) for lines in names for line in lines), default=0)
+    inset = min(plot_w / 4, widest * CHAR / 2 + 4) if many else 0
+    gap = (plot_w - 2 * inset) / max(len(labels) - 1, 1)
+    per_line = max(8, int(gap * 0.9 / CHAR))
+    names = [_lines(label, per_line) for label in labels]
     _, head, tail = _open(width, height, title, desc, "chart-lines")
 
     def px(i: int) -> float:
-        return left + (gap * i if len(labels) > 1 else plot_w / 2)
+        return left + (inset + gap * i if many else plot_w / 2)
 
     def py(value: Decimal) -> float:
         return float(top + (hi - min(max(value, lo), hi)) / (hi - lo) * plot_h)
@@ -273,17 +284,9 @@ def line_chart(
         tick += step
 
     def anchor(i: int) -> str:
-        # The outermost labels grow inwards so that they are never cut off.
-        if len(labels) > 1 and i == 0:
-            return "start"
-        if len(labels) > 1 and i == len(labels) - 1:
-            return "end"
         return "middle"
 
-    # Period names wrap at word boundaries when the periods stand close together.
-    per_line = max(8, int((gap if len(labels) > 1 else plot_w) / 7.5))
-    for i, label in enumerate(labels):
-        lines = _lines(label, per_line)
+    for i, lines in enumerate(names):
         parts.append(
             _label(
                 lines,

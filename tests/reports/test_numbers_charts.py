@@ -236,3 +236,22 @@ def test_trend_gridlines_are_round_and_points_sit_on_their_scale(values, decimal
         assert abs(y0 + float(Decimal(value) - t0) * scale - cy) < 0.15
     point_labels = [n.text for n in root.iter(f"{NS}text") if n.get("class") == "point-label"]
     assert point_labels == [fmt.number(v, decimal) for v in values]
+
+
+def test_period_names_wrap_whole_and_never_overlap():
+    labels = [f"Triwulan {r} {y}" for y in (2024, 2025) for r in ("I", "II", "III", "IV")]
+    svg = line_chart(labels, [Series("IKM", ["90.00"] * 8)], title="Tren")
+    root = ET.fromstring(str(svg))
+    names = [
+        n for n in root.iter(f"{NS}text") if n.get("class") == "axis" and list(n.iter(f"{NS}tspan"))
+    ]
+    assert [" ".join(s.text for s in n.iter(f"{NS}tspan")) for n in names] == labels
+    # 7.5 px a character at 13 px: each name's widest line, centred on its point
+    spans = []
+    for n in names:
+        x = float(n.get("x"))
+        half = max(len(s.text) for s in n.iter(f"{NS}tspan")) * 7.5 / 2
+        assert n.get("text-anchor") == "middle"
+        spans.append((x - half, x + half))
+    assert spans[0][0] >= 0 and spans[-1][1] <= 640
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
