@@ -1,8 +1,10 @@
 """Reports API: the official documents of a unit and period, for authorised clients.
 
 `GET /api/v1/reports/{unit}/{period}/{kind}?format=docx|pdf&size=a4|a3&date=YYYY-MM-DD`
-with kind tindak-lanjut, hasil or poster. Access as the plans API: a staff session with a
-role on the unit, or an API key of the unit or a unit above it; anything else is a 404.
+`&bukti=publik|semua` with kind tindak-lanjut, hasil or poster (bukti: the evidence printed,
+by default public only for the Laporan Hasil and all for the Laporan Tindak Lanjut).
+Access as the plans API: a staff session with a role on the unit, or an API key of the
+unit or a unit above it; anything else is a 404.
 The document is made during the request (a few seconds at most, docs/performance.md); the
 web pages use a background job instead.
 """
@@ -19,7 +21,7 @@ from ninja.errors import HttpError
 from skm.api.plans import _caller
 from skm.org.access import READ_ROLES, units_for_user
 from skm.org.models import Unit
-from skm.reports.documents import KINDS, ReportUnavailable, build
+from skm.reports.documents import EVIDENCE_SCOPES, KINDS, ReportUnavailable, build
 from skm.surveys.results import periods_covering
 
 router = Router(tags=["reports"])
@@ -37,6 +39,7 @@ def report(
     format: str = "pdf",
     size: str = "a4",
     date: dt.date | None = None,
+    bukti: str | None = None,
 ):
     key = _caller(request)
     unit = Unit.objects.filter(slug=unit_slug).first()
@@ -55,6 +58,8 @@ def report(
         raise Http404
     if format not in ("docx", "pdf") or size not in ("a4", "a3"):
         raise HttpError(422, "format: docx|pdf; size: a4|a3")
+    if bukti is not None and bukti not in EVIDENCE_SCOPES:
+        raise HttpError(422, "bukti: publik|semua")
     try:
         document = build(
             kind,
@@ -64,6 +69,7 @@ def report(
             size=size,
             signed_on=date,
             base_url=request.build_absolute_uri("/"),
+            evidence=bukti,
         )
     except ReportUnavailable as reason:
         raise HttpError(409, str(reason)) from None

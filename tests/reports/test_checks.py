@@ -220,3 +220,17 @@ def test_the_choice_passes_through_the_job_and_the_command(client, demo, tmp_pat
     assert "Dokumentasi kegiatan 1.1 (gambar contoh)" in _docx_text(target.read_bytes())
     assert "Butir 1.2" in err.getvalue() and "Butir 2.1" in err.getvalue()
     assert "Butir" not in out.getvalue()
+
+
+def test_the_api_takes_the_evidence_choice(client, demo):
+    from skm.surveys.invitations import api_key_create
+
+    unit, period = demo
+    _make_private(unit, period, "1.1")
+    _k, key = api_key_create(unit=unit, name="arsip")
+    url = f"/api/v1/reports/{DUKCAPIL}/semester-i-2025/hasil?format=docx"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    caption = "Dokumentasi kegiatan 1.1 (gambar contoh)"
+    assert caption not in _docx_text(client.get(url, **auth).content)
+    assert caption in _docx_text(client.get(url + "&bukti=semua", **auth).content)
+    assert client.get(url + "&bukti=rahasia", **auth).status_code == 422
