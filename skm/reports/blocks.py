@@ -21,14 +21,20 @@ from docx.shared import Cm, Pt
 from skm.reports.charts import Svg, png, standalone
 from skm.reports.data import Signatory, data_uri
 from skm.reports.docx_render import (
+    DENSE_COLUMNS,
+    DENSE_TABLE_PT,
+    TABLE_PT,
     _a4,
     _caption,
     _cell_text,
     _field,
     _font,
     _page_numbers,
-    _shade,
+    _properties,
+    _rows_on_paper,
+    _table,
     _widths,
+    text_width_cm,
 )
 
 
@@ -104,14 +110,16 @@ class SignatureBlock:
     signatory: Signatory
 
 
-def to_docx(blocks: list, *, title: str, author: str) -> bytes:
+def to_docx(
+    blocks: list, *, title: str, author: str, subject: str = "Survei Kepuasan Masyarakat (SKM)"
+) -> bytes:
     document = Document()
     _font(document)
     section = document.sections[0]
     _a4(section)
-    _page_numbers(section)
-    props = document.core_properties
-    props.title, props.author, props.language = title, author, "id-ID"
+    # no page number on the cover (the first page), when the document starts with one
+    _page_numbers(section, cover=bool(blocks) and isinstance(blocks[0], Cover))
+    _properties(document, title=title, author=author, subject=subject)
     for block in blocks:
         if isinstance(block, Cover):
             paragraph = document.add_paragraph()
@@ -164,13 +172,17 @@ def to_docx(blocks: list, *, title: str, author: str) -> bytes:
             if image is not None:
                 paragraph = document.add_paragraph()
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(block.width_cm))
+                width = min(block.width_cm, text_width_cm(document.sections[-1]))
+                paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(width))
+                paragraph.paragraph_format.keep_with_next = True  # with its caption
                 _caption(document, block.caption)
         elif isinstance(block, Picture):
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.keep_with_next = True  # with its caption
             try:
-                paragraph.add_run().add_picture(block.path, width=Cm(block.width_cm))
+                width = min(block.width_cm, text_width_cm(document.sections[-1]))
+                paragraph.add_run().add_picture(block.path, width=Cm(width))
             except (OSError, ValueError):
                 paragraph.add_run(f"[{block.caption}]")
             _caption(document, block.caption)
@@ -188,22 +200,20 @@ def to_docx(blocks: list, *, title: str, author: str) -> bytes:
 
 
 def _docx_table(document, block: Table) -> None:
+    """Widths fitted to the section the table is in, in twips (skm.reports.docx_render);
+    10 pt text, 9 pt in tables of many columns, padded cells; short tables kept on one
+    page, long ones never leave their last row alone."""
     if block.caption:
         _caption(document, block.caption)
-    table = document.add_table(rows=1, cols=len(block.headers))
-    table.style = "Table Grid"
-    from skm.reports.docx_render import _repeat_header
-
-    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-        _cell_text(cell, text, bold=True, center=True, size=9)
-        _shade(cell)
-    _repeat_header(table.rows[0])
+    size = DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT
+    table, widths = _table(document, block.headers, block.widths, size=size)
     for index, row in enumerate(block.rows):
         cells = table.add_row().cells
         last = block.bold_last and index == len(block.rows) - 1
         for column, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            _cell_text(cell, text, bold=last, center=column in block.numeric, size=9)
-    _widths(table, block.widths)
+            _cell_text(cell, text, bold=last, center=column in block.numeric, size=size)
+    _widths(table, widths)
+    _rows_on_paper(table, keep_together=len(block.rows) <= 12)
     document.add_paragraph()
 
 

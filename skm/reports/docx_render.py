@@ -8,34 +8,132 @@ numbers in the footer, A4 portrait with a landscape section where a wide table n
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.parfmt import CT_PPr
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from skm.reports.data import FollowupReport
 
 FONT = "Arial"
+LANGUAGE = "id-ID"
 HEADER_FILL = "D9E2F3"
+# Table text: 10 pt, 9 pt in dense tables (many columns); always with cell padding.
+TABLE_PT, DENSE_TABLE_PT, DENSE_COLUMNS = 10, 9, 7
+# Cell padding in twips (dxa): 0.07 cm above and below, 0.15 cm left and right.
+CELL_MARGINS = {"top": 40, "left": 85, "bottom": 40, "right": 85}
+PADDING_CM = (CELL_MARGINS["left"] + CELL_MARGINS["right"]) / 1440 * 2.54
+# A generous width of one Arial character at 9 pt (bold headers), to size columns so that no
+# header word is split or hyphenated.
+CHAR_CM_AT_9PT = 0.21
+TWIPS_PER_CM = 1440 / 2.54
+EMU_PER_CM = 360000
+_THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+_PPR_SEQUENCE = CT_PPr._tag_seq if hasattr(CT_PPr, "_tag_seq") else ()
+_TBLPR_SEQUENCE = (
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
 
 
 def _font(document) -> None:
+    """One font family (Arial) and the Indonesian proofing language on the document
+    defaults and on every paragraph and character style: Word otherwise takes the headings
+    from the theme (Calibri Light) and checks the spelling as English."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        r_pr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if r_pr is not None:
+            _plain_font(r_pr, force=True)
+            _language(r_pr)
+    for style in styles.findall(qn("w:style")):
+        for r_pr in style.iter(qn("w:rPr")):  # table styles' conditional formats too
+            _plain_font(r_pr)
+        if style.get(qn("w:type")) in ("paragraph", "character"):
+            r_pr = style.get_or_add_rPr()
+            _language(r_pr)
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(11)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     for name in ("Heading 1", "Heading 2", "Title"):
         style = document.styles[name]
         style.font.name = FONT
         style.font.color.rgb = RGBColor(0, 0, 0)
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     document.styles["Heading 1"].font.size = Pt(14)
     document.styles["Heading 2"].font.size = Pt(12)
+    document.styles["Title"].font.size = Pt(16)
+
+
+def _plain_font(r_pr, *, force: bool = False) -> None:
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        if not force:
+            return
+        fonts = r_pr.get_or_add_rFonts()
+    themed = [name for name in _THEME_FONTS if fonts.get(qn(f"w:{name}")) is not None]
+    for name in themed:
+        del fonts.attrib[qn(f"w:{name}")]
+    if force or themed or fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")):
+        for name in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{name}"), FONT)
+
+
+def _language(r_pr) -> None:
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)  # the last child of rPr but w:eastAsianLayout, w:specVanish ...
+        for later in ("w:eastAsianLayout", "w:specVanish", "w:oMath"):
+            found = r_pr.find(qn(later))
+            if found is not None:
+                found.addprevious(lang)
+                break
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _properties(document, *, title: str, author: str, subject: str) -> None:
+    """Title, author (the unit), subject, created now; nothing of python-docx's template
+    (its author "python-docx", its 2013 dates, its thumbnail of an empty page)."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props = document.core_properties
+    props.title, props.author, props.subject = title, author, subject
+    props.last_modified_by = author
+    props.language = LANGUAGE
+    props.comments = props.category = ""
+    props.keywords = "Survei Kepuasan Masyarakat, SKM, IKM"
+    props.created = props.modified = now
+    props.revision = 1
+    package = document.part.package
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(r_id)
 
 
 def _a4(section, landscape: bool = False) -> None:
@@ -44,6 +142,11 @@ def _a4(section, landscape: bool = False) -> None:
     section.page_width, section.page_height = (height, width) if landscape else (width, height)
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin = section.bottom_margin = Cm(2.5)
+
+
+def text_width_cm(section) -> float:
+    """The width of the text block of a section (page minus margins), in cm."""
+    return (section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -65,12 +168,17 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
         run._r.append(element)
 
 
-def _page_numbers(section) -> None:
+def _page_numbers(section, *, cover: bool = False) -> None:
+    """The page number centred in the footer; ``cover``: not on the section's first page
+    (the cover), which gets an empty first-page footer."""
     footer = section.footer
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(paragraph, "PAGE", "1")
+    section.different_first_page_header_footer = cover
+    if cover:
+        section.first_page_footer.is_linked_to_previous = False
 
 
 def _shade(cell, fill: str = HEADER_FILL) -> None:
@@ -87,43 +195,132 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, center: bool = False, size: float = 10):
+def _no_hyphens(paragraph) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:suppressAutoHyphens")) is None:
+        marker = OxmlElement("w:suppressAutoHyphens")
+        sequence = _PPR_SEQUENCE
+        index = sequence.index("w:suppressAutoHyphens") if sequence else 0
+        p_pr.insert_element_before(marker, *sequence[index + 1 :])
+
+
+def _cell_text(
+    cell, text: str, *, bold: bool = False, center: bool = False, size: float = TABLE_PT
+):
     cell.text = ""
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
     run.bold = bold
     run.font.size = Pt(size)
+    paragraph.paragraph_format.space_after = Pt(0)
+    _no_hyphens(paragraph)
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return paragraph
 
 
-def _table(document, headers: list[str], widths: list[float]):
+def min_width_cm(text: str, size: float) -> float:
+    """The narrowest column holding every word of ``text`` on one line (with padding)."""
+    # a no-break space (TW\u00a01) joins words that must stay on one line
+    longest = max((len(word) for word in text.replace("\n", " ").split(" ")), default=0)
+    return longest * CHAR_CM_AT_9PT * size / 9 + PADDING_CM
+
+
+def fit_widths(
+    widths: list[float], limit_cm: float, headers: list[str] | None = None, size: float = 9
+) -> list[float]:
+    """Column widths (cm) that fit ``limit_cm`` (the section's text width) and give every
+    column room for its longest header word: columns are first widened to their minimum,
+    then, when the table is too wide, only the room above the minimum is given back, in
+    proportion; if even the minima do not fit, all are scaled down alike."""
+    minima = [min_width_cm(h, size) if h else PADDING_CM for h in (headers or [])]
+    minima += [PADDING_CM] * (len(widths) - len(minima))
+    out = [max(w, m) for w, m in zip(widths, minima, strict=True)]
+    excess = sum(out) - limit_cm
+    if excess > 0:
+        room = sum(w - m for w, m in zip(out, minima, strict=True))
+        if room >= excess:
+            out = [w - (w - m) * excess / room for w, m in zip(out, minima, strict=True)]
+        else:
+            out = [w * limit_cm / sum(out) for w in out]
+    return out
+
+
+def _table(document, headers: list[str], widths: list[float], *, size: float = TABLE_PT):
+    """A table with a shaded, repeated header row; returns it and its column widths (cm),
+    fitted to the current section."""
+    widths = fit_widths(widths, text_width_cm(document.sections[-1]), headers, size)
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, text, bold=True, center=True)
+        _cell_text(cell, text, bold=True, center=True, size=size)
         _shade(cell)
     _repeat_header(table.rows[0])
-    _widths(table, widths)
-    return table
+    return table, widths
+
+
+def _tblpr_child(tbl_pr, tag: str):
+    found = tbl_pr.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        index = _TBLPR_SEQUENCE.index(tag)
+        tbl_pr.insert_element_before(found, *_TBLPR_SEQUENCE[index + 1 :])
+    return found
 
 
 def _widths(table, widths: list[float]) -> None:
-    """Fixed column widths, in the grid (what LibreOffice reads) and in every cell (Word)."""
+    """Fixed column widths in twips (dxa), as Word reads them: the table's width, the grid
+    and every cell (a cell spanning columns gets their sum), the fixed layout and the cell
+    padding. ``widths`` in cm, already fitted (fit_widths) to the section."""
+    twips = [int(width * TWIPS_PER_CM) for width in widths]
     table.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    table._tbl.tblPr.append(layout)
-    for column, width in zip(table.columns, widths, strict=False):
-        column.width = Cm(width)
+    tbl_pr = table._tbl.tblPr
+    table_width = _tblpr_child(tbl_pr, "w:tblW")
+    table_width.set(qn("w:type"), "dxa")
+    table_width.set(qn("w:w"), str(sum(twips)))
+    _tblpr_child(tbl_pr, "w:tblLayout").set(qn("w:type"), "fixed")
+    margins = _tblpr_child(tbl_pr, "w:tblCellMar")
+    for child in list(margins):
+        margins.remove(child)
+    for side in ("top", "left", "bottom", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGINS[side]))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, twips, strict=True):
+        column.set(qn("w:w"), str(width))
     for row in table.rows:
-        for cell, width in zip(row._tr.tc_lst, widths, strict=False):
-            tc_pr = cell.get_or_add_tcPr()
-            tc_w = tc_pr.get_or_add_tcW()
-            tc_w.type = "dxa"
-            tc_w.w = Cm(width)
+        column = 0
+        for cell in row._tr.tc_lst:
+            span = cell.grid_span
+            tc_w = cell.get_or_add_tcPr().get_or_add_tcW()
+            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(qn("w:w"), str(sum(twips[column : column + span])))
+            column += span
+
+
+def _rows_on_paper(table, *, keep_together: bool = False) -> None:
+    """No row split across pages; header rows kept with the first row; the last row never
+    alone on a page; ``keep_together``: a short table kept whole on one page."""
+    rows = table.rows
+    for index, row in enumerate(rows):
+        for cell in row._tr.tc_lst:  # also the empty paragraphs merged cells leave
+            for paragraph in cell.iterchildren(qn("w:p")):
+                _no_hyphens(Paragraph(paragraph, None))
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
+        header = tr_pr.find(qn("w:tblHeader")) is not None
+        if index < len(rows) - 1 and (keep_together or header or index == len(rows) - 2):
+            for cell in row._tr.tc_lst:
+                for paragraph in cell.iterchildren(qn("w:p")):
+                    paragraph.get_or_add_pPr().get_or_add_keepNext()
+
+
+def _picture_width_cm(column_cm: float, wanted_cm: float) -> float:
+    """A picture inside a cell: at most the column minus its padding."""
+    return min(wanted_cm, column_cm - PADDING_CM - 0.05)
 
 
 def _paragraphs(document, texts: list[str]) -> None:
@@ -136,6 +333,7 @@ def _paragraphs(document, texts: list[str]) -> None:
 def _caption(document, text: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True  # the caption stays with its table
     run = paragraph.add_run(text)
     run.bold = True
 
@@ -145,11 +343,13 @@ def followup_docx(report: FollowupReport) -> bytes:
     _font(document)
     first = document.sections[0]
     _a4(first)
-    _page_numbers(first)
-    props = document.core_properties
-    props.title = " ".join(report.title_lines).title()
-    props.author = report.unit_name
-    props.language = "id-ID"
+    _page_numbers(first, cover=True)
+    _properties(
+        document,
+        title=" ".join(report.title_lines).title(),
+        author=report.unit_name,
+        subject=" ".join(report.title_lines[:2]).title(),
+    )
 
     # Cover
     cover = document.add_paragraph()
@@ -197,14 +397,16 @@ def followup_docx(report: FollowupReport) -> bytes:
     heading.paragraph_format.page_break_before = True
     _paragraphs(document, report.bab2_intro)
     _caption(document, report.table1_caption)
-    table = _table(document, ["No", "Unsur", "IKM", "Mutu Layanan"], [1.2, 8.5, 2.2, 4])
+    table, widths = _table(document, ["No", "Unsur", "IKM", "Mutu Layanan"], [1.2, 8.5, 2.2, 4])
     for no, element, ikm, mutu in report.table1:
         cells = table.add_row().cells
         _cell_text(cells[0], no, center=True)
         _cell_text(cells[1], element)
         _cell_text(cells[2], ikm, center=True)
         _cell_text(cells[3], mutu, center=True)
-    _widths(table, [1.2, 8.5, 2.2, 4])
+    _widths(table, widths)
+    _rows_on_paper(table, keep_together=True)
+    document.add_paragraph()
     _paragraphs(document, [report.lowest_sentence, *report.bab2_plan])
     _caption(document, report.table2_caption)
     table = document.add_table(rows=2, cols=9)
@@ -222,17 +424,25 @@ def followup_docx(report: FollowupReport) -> bytes:
         "Tahun",
         "Penanggung Jawab",
     ]
+    quarters = ["TW\u00a01", "TW\u00a02", "TW\u00a03", "TW\u00a04"]  # one line each
+    size = DENSE_TABLE_PT
+    widths = fit_widths(
+        [0.8, 2.4, 5.4, 1.1, 1.1, 1.1, 1.1, 1.3, 2.4],
+        text_width_cm(document.sections[-1]),
+        ["No", "Prioritas Unsur", "Program/ Kegiatan", *quarters, "Tahun", "Penanggung Jawab"],
+        size,
+    )
     for cell, text in zip(top.cells, heads, strict=True):
-        _cell_text(cell, text, bold=True, center=True, size=9)
+        _cell_text(cell, text, bold=True, center=True, size=size)
         _shade(cell)
-    for i, text in enumerate(["TW 1", "TW 2", "TW 3", "TW 4"], 3):
-        _cell_text(sub.cells[i], text, bold=True, center=True, size=9)
+    for i, text in enumerate(quarters, 3):
+        _cell_text(sub.cells[i], text, bold=True, center=True, size=size)
         _shade(sub.cells[i])
     for i in (0, 1, 2, 7, 8):
         _shade(sub.cells[i])
         top.cells[i].merge(sub.cells[i])
     top.cells[3].merge(top.cells[6])
-    _cell_text(top.cells[3], "Waktu", bold=True, center=True, size=9)
+    _cell_text(top.cells[3], "Waktu", bold=True, center=True, size=size)
     _repeat_header(top)
     _repeat_header(sub)
     for group in report.table2:
@@ -240,24 +450,25 @@ def followup_docx(report: FollowupReport) -> bytes:
         for row in group.rows or []:
             cells = table.add_row().cells
             first_row = first_row or cells
-            _cell_text(cells[2], f"{row.number} {row.activity}", size=9)
+            _cell_text(cells[2], f"{row.number} {row.activity}", size=size)
             for q, ticked in enumerate(row.quarters, 3):
-                _cell_text(cells[q], "√" if ticked else "", center=True, size=9)
-            _cell_text(cells[7], row.year, center=True, size=9)
-            _cell_text(cells[8], row.owner, size=9)
+                _cell_text(cells[q], "√" if ticked else "", center=True, size=size)
+            _cell_text(cells[7], row.year, center=True, size=size)
+            _cell_text(cells[8], row.owner, size=size)
         if first_row is None:
             cells = table.add_row().cells
             first_row = cells
-            _cell_text(cells[2], "-", size=9)
-        _cell_text(first_row[0], group.number, center=True, size=9)
-        _cell_text(first_row[1], group.element, size=9)
+            _cell_text(cells[2], "-", size=size)
+        _cell_text(first_row[0], group.number, center=True, size=size)
+        _cell_text(first_row[1], group.element, size=size)
         if len(group.rows) > 1:
             last = table.rows[-1].cells
             merged_no = first_row[0].merge(last[0])
             merged_el = first_row[1].merge(last[1])
-            _cell_text(merged_no, group.number, center=True, size=9)
-            _cell_text(merged_el, group.element, size=9)
-    _widths(table, [1, 3, 6.5, 1, 1, 1, 1, 1.4, 2.6])
+            _cell_text(merged_no, group.number, center=True, size=size)
+            _cell_text(merged_el, group.element, size=size)
+    _widths(table, widths)
+    _rows_on_paper(table)
 
     # BAB III: a landscape section for the wide table with photos
     section = document.add_section(WD_SECTION.NEW_PAGE)
@@ -265,7 +476,7 @@ def followup_docx(report: FollowupReport) -> bytes:
     _page_numbers(section)
     document.add_heading("BAB III REALISASI RENCANA TINDAK LANJUT", level=1)
     _paragraphs(document, report.bab3_intro)
-    table = _table(
+    table, widths = _table(
         document,
         [
             "No",
@@ -286,24 +497,30 @@ def followup_docx(report: FollowupReport) -> bytes:
         _cell_text(cells[2], row.done, center=True)
         _cell_text(cells[3], row.description)
         cells[4].text = ""
+        # one picture a line, as wide as the cell allows (never over the cell's lines)
+        picture_cm = _picture_width_cm(widths[4], 5)
         paragraph = cells[4].paragraphs[0]
         for image in row.images:
+            if paragraph is None:
+                paragraph = cells[4].add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             try:
-                paragraph.add_run().add_picture(image.path, width=Cm(3))
+                paragraph.add_run().add_picture(image.path, width=Cm(picture_cm))
             except (OSError, ValueError):
                 paragraph.add_run(f"[{image.caption}]")
-            paragraph.add_run(" ")
+            paragraph = None
         for document_name in row.documents:
             cells[4].add_paragraph(document_name).runs[0].font.size = Pt(9)
         _cell_text(cells[5], row.obstacles or "-")
-    _widths(table, [1.2, 2.5, 3, 7.5, 6.5, 4])
+    _widths(table, widths)
+    _rows_on_paper(table)
 
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _a4(section)
     _page_numbers(section)
     document.add_heading("BAB IV KESIMPULAN", level=1)
     _paragraphs(document, [report.bab4_sentence, *report.bab4_strategy])
-    table = _table(
+    table, widths = _table(
         document,
         [
             "No",
@@ -314,6 +531,7 @@ def followup_docx(report: FollowupReport) -> bytes:
             "Stakeholder Terkait",
         ],
         [1, 4, 3.5, 2.2, 2.3, 3],
+        size=DENSE_TABLE_PT,
     )
     for row in report.strategies:
         cells = table.add_row().cells
@@ -322,11 +540,12 @@ def followup_docx(report: FollowupReport) -> bytes:
             [row.number, row.followup, row.strategy, row.target, row.owner, row.stakeholders],
             strict=True,
         ):
-            _cell_text(cell, text, size=9)
+            _cell_text(cell, text, size=DENSE_TABLE_PT)
     if not report.strategies:
         cells = table.add_row().cells
-        _cell_text(cells[0], "-", size=9)
-    _widths(table, [1, 4, 3.5, 2.2, 2.3, 3])
+        _cell_text(cells[0], "-", size=DENSE_TABLE_PT)
+    _widths(table, widths)
+    _rows_on_paper(table)
 
     _signature(document, report)
     out = io.BytesIO()
