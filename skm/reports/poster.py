@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from skm.org.models import Unit
+from skm.org.models import Service, Unit
 from skm.reports import formatting as fmt
 from skm.reports.data import _logo, data_uri, report_profile
 from skm.surveys.models import Period, Publication
@@ -62,6 +62,34 @@ def local_base_warning(base: str) -> str:
     ) % {"base": base}
 
 
+# The "Nama Layanan" line holds at most this many characters (about two lines of the poster);
+# the services past it are counted ("dan 12 layanan lainnya") so the page never overflows.
+SERVICES_BUDGET = 160
+
+
+def service_line(unit: Unit) -> str:
+    """The unit's active services, else those of the units below it (the poster's figures
+    cover the unit's subtree), else the unit's name; cut to SERVICES_BUDGET characters."""
+    names = list(
+        unit.services.filter(is_active=True).order_by("name").values_list("name", flat=True)
+    ) or sorted(
+        set(
+            Service.objects.filter(unit__in=unit.subtree(), is_active=True).values_list(
+                "name", flat=True
+            )
+        )
+    )
+    if not names:
+        return unit.name
+    shown: list[str] = []
+    for name in names:
+        if shown and len(", ".join([*shown, name])) > SERVICES_BUDGET:
+            break
+        shown.append(name)
+    rest = len(names) - len(shown)
+    return ", ".join(shown) + (f", dan {rest} layanan lainnya" if rest else "")
+
+
 @dataclass(frozen=True)
 class PosterContent:
     data: object  # skm.surveys.publication's published result
@@ -80,7 +108,6 @@ def poster_content(unit: Unit, period: Period, *, base_url: str = "") -> PosterC
     )
     data = published_result(publication)
     decimal = report_profile(unit).decimal
-    services = [s.name for s in unit.services.filter(is_active=True).order_by("name")]
     return PosterContent(
         data=data,
         ikm=fmt.number(data.ikm, decimal) if data.ikm else "*",
@@ -90,7 +117,7 @@ def poster_content(unit: Unit, period: Period, *, base_url: str = "") -> PosterC
         ],
         start=fmt.date_long(period.start_date),
         end=fmt.date_long(period.end_date),
-        services=", ".join(services) or unit.name,
+        services=service_line(unit),
         logo=_logo(unit),
         link=f"{poster_base(base_url)}/p/{unit.slug}/{period.slug}/",
     )

@@ -204,3 +204,29 @@ def test_the_docx_poster_has_the_qr_and_the_text_on_one_page(demo, settings, tmp
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "Pages:           1" in info
     assert ("(A4)" if size == "a4" else "(A3)") in info
+
+
+def test_a_long_list_of_services_is_cut_and_the_poster_stays_one_page(demo, tmp_path):
+    from skm.org.models import Service
+
+    unit = Unit.objects.get(slug="dinas-kesehatan")  # no services of its own
+    period = Period.objects.get(unit=unit, slug="semester-i-2025")
+    below = sorted({s.name for s in Service.objects.filter(unit__in=unit.subtree())})
+    assert below and not unit.services.exists()
+    text = _text(build("poster", unit=unit, period=period, fmt="pdf").content, tmp_path)
+    assert "Nama Layanan: " + ", ".join(below) in text  # the services of the units below
+    for i in range(30):
+        Service.objects.create(unit=unit, slug=f"uji-{i}", name=f"Pemeriksaan Kesehatan {i:02}")
+    for size in ("a4", "a3"):
+        path = tmp_path / f"{size}.pdf"
+        path.write_bytes(build("poster", unit=unit, period=period, fmt="pdf", size=size).content)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+        assert "Pages:           1" in info
+        text = _text(path.read_bytes(), tmp_path)
+        assert "Nama Layanan: Pemeriksaan Kesehatan 00" in text
+        assert "layanan lainnya" in text
+    docx = Docx(io.BytesIO(build("poster", unit=unit, period=period, fmt="docx").content))
+    assert any(
+        p.text.startswith("Nama Layanan: Pemeriksaan") and "layanan lainnya" in p.text
+        for p in docx.paragraphs
+    )
