@@ -255,3 +255,8 @@ def test_period_names_wrap_whole_and_never_overlap():
         spans.append((x - half, x + half))
     assert spans[0][0] >= 0 and spans[-1][1] <= 640
     assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_two_bars_with_the_same_name_are_told_apart():
+    svg = count_bars([("Lainnya", 3, "60.0"), ("Lainnya", 2, "40.0")], title="Pekerjaan")
+    assert [w for w, _ in _labels(svg)] == ["Lainnya", "Lainnya (2)"]
