@@ -54,13 +54,14 @@ def _services(unit) -> list[str]:
 @pytest.mark.parametrize("public", [True, False])
 def test_the_pdf_poster_always_has_the_qr_and_the_service_line(demo, settings, tmp_path, public):
     from skm.reports.poster import poster_html
+    from skm.transfer.qr import qr_svg_data_uri
 
     unit, period = demo
     settings.PUBLIC_BASE_URL = PUBLIC if public else ""
     base = PUBLIC if public else "http://127.0.0.1:8000"
     link = f"{base}/p/{unit.slug}/{period.slug}/"
     html = poster_html(unit, period)
-    assert 'alt="Kode QR hasil survei"' in html and "data:image/svg+xml" in html
+    assert 'alt="Kode QR hasil survei"' in html and qr_svg_data_uri(link) in html
     text = _text(build("poster", unit=unit, period=period, fmt="pdf").content, tmp_path)
     assert link in text
     assert "Nama Layanan: " + ", ".join(_services(unit)) in text
@@ -180,12 +181,16 @@ def test_the_web_poster_uses_the_address_of_the_request(
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice missing")
 @pytest.mark.parametrize("size", ["a4", "a3"])
 def test_the_docx_poster_has_the_qr_and_the_text_on_one_page(demo, settings, tmp_path, size):
+    from skm.transfer.qr import qr_png
+
     unit, period = demo
     settings.PUBLIC_BASE_URL = PUBLIC
     document = build("poster", unit=unit, period=period, fmt="docx", size=size)
     assert document.filename.endswith(f"-{size}.docx")
     docx = Docx(io.BytesIO(document.content))
-    assert len(docx.inline_shapes) >= 1  # the QR
+    link = f"{PUBLIC}/p/{unit.slug}/{period.slug}/"
+    images = [r.target_part.blob for r in docx.part.rels.values() if "image" in r.reltype]
+    assert qr_png(link) in images  # the QR of the period's publication page
     text = "\n".join(p.text for p in docx.paragraphs)
     cells = "\n".join(c.text for t in docx.tables for r in t.rows for c in r.cells)
     assert "NILAI IKM" in text + cells and "93.40" in text + cells
