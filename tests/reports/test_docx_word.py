@@ -82,6 +82,19 @@ def _tables_with_sections(body):
 
 
 def test_every_table_fits_the_text_width_of_its_section_in_twips(docx):
+    _assert_widths(docx)
+
+
+def test_every_laporan_hasil_of_the_demo_fits_in_twips(demo):
+    """Units without a plan, Dinas Kesehatan with its sub-units, the earlier period."""
+    periods = Period.objects.select_related("unit").order_by("pk")
+    assert periods.count() > 2
+    for period in periods:
+        content = build("hasil", unit=period.unit, period=period, fmt="docx").content
+        _assert_widths(zipfile.ZipFile(io.BytesIO(content)))
+
+
+def _assert_widths(docx):
     body = _xml(docx, "word/document.xml").find("w:body", NS)
     tables = _tables_with_sections(body)
     assert tables
