@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from fractions import Fraction
 
 from django.utils import timezone, translation
 
@@ -21,6 +22,7 @@ from skm.reports.data import _logo, _signatory, paragraphs, report_profile, sect
 from skm.reports.texts import RESULTS
 from skm.surveys.models import Period, Response
 from skm.surveys.results import (
+    _intervals_apart,
     element_significant,
     profile_breakdowns,
     results_by_service,
@@ -89,8 +91,6 @@ def results_blocks(
         before = previous.result
         diff = result.ikm - before.ikm
         word = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
-        from skm.surveys.results import _intervals_apart
-
         real = _intervals_apart(result.ci95, before.ci95)
         change = (
             f"Dibanding {previous.period.name} (IKM {num(before.ikm_text)}), nilai IKM {word}"
@@ -158,16 +158,17 @@ def results_blocks(
         *_service_blocks(period, unit, num),
         b.Heading("BAB IV ANALISIS", new_page=True),
         b.Heading("A. Kelemahan dan Kelebihan Unsur Pelayanan", level=2),
-        *_analysis_blocks(period, unit, lowest, highest, num),
+        *_analysis_blocks(period, unit, result, previous, highest, num),
         b.Heading("B. Rencana Tindak Lanjut", level=2),
         *_plan_blocks(period, unit, num),
         b.Heading("C. Tren Nilai SKM", level=2),
         *_trend_blocks(trend, result, num, d),
         b.Heading("BAB V PENUTUP", new_page=True),
         b.Heading("A. Kesimpulan", level=2),
-        *[b.Para(t) for t in (headline, extremes, change) if t],
+        *[b.Para(t) for t in _conclusion(result, previous, num) if t],
         *text("kesimpulan"),
         b.Heading("B. Rekomendasi", level=2),
+        *_recommendations(period, unit, result),
         *text("rekomendasi"),
         b.SignatureBlock(_signatory(profile, unit, signed_on or timezone.localdate())),
         b.Heading("LAMPIRAN", new_page=True),
@@ -345,29 +346,189 @@ def _service_blocks(period: Period, unit: Unit, num) -> list:
     ]
 
 
-def _analysis_blocks(period: Period, unit: Unit, lowest, highest, num) -> list:
+def _analysis_blocks(period: Period, unit: Unit, result, previous, highest, num) -> list:
+    """BAB IV.A from the data: for each priority element its score and grade, the distance
+    to the next grade, the change from the previous period with both intervals, the share
+    of answers 1-2, the complaints tagged to it (complaints only, de-duplicated, counted)
+    and the follow-up proposed; then the strongest elements, without quotations."""
+    from skm.surveys.lexicon import complaint_themes
     from skm.surveys.suggestions import suggestion_reviews_backfill, suggestions_for
 
     suggestion_reviews_backfill(unit=unit, period=period)
+    planned = _planned_items(period, unit)
     out: list = []
-    for title, group in (
-        ("Unsur terendah (kelemahan)", lowest),
-        ("Unsur tertinggi (kelebihan)", highest),
-    ):
-        out.append(b.Para(title + ":", indent=False))
-        items = []
-        for e in group:
-            related = list(
-                suggestions_for(unit, period, element=e.code).values_list("suggestion", flat=True)[
-                    :3
+    priorities = [result.element(code) for code in result.priorities]
+    priorities = [e for e in priorities if e is not None and e.score is not None]
+    if not priorities:
+        out.append(b.Para("Belum ada unsur yang dapat dinilai pada periode ini."))
+    for number, e in enumerate(priorities, 1):
+        out.append(b.Heading(f"{number}. {e.code} {e.name}", level=3))
+        facts = [
+            f"Nilai unsur {num(e.score_text)} (NRR {num(e.nrr_text)}), mutu {e.grade.letter} "
+            f"({e.grade.performance}). {_next_grade(e.score_text, num)}"
+        ]
+        if previous is not None:
+            before = previous.result.element(e.code)
+            if before is not None and before.score is not None:
+                diff = round_half_up(e.score - before.score, 2)
+                word = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
+                apart = _intervals_apart(e.ci95, before.ci95)
+                facts.append(
+                    f"Dibanding {previous.period.name} ({num(before.score_text)}"
+                    + (f"; selang kepercayaan 95% {_ci(before.ci95, num)}" if before.ci95 else "")
+                    + f"), nilai {word}"
+                    + (f" {num(str(abs(diff)))} poin" if diff else "")
+                    + (f" (periode ini: {_ci(e.ci95, num)})" if e.ci95 else "")
+                    + (
+                        "; kedua selang tidak bertumpang tindih, sehingga perubahannya nyata."
+                        if apart
+                        else "; kedua selang bertumpang tindih, sehingga perubahannya belum dapat"
+                        " disebut nyata."
+                    )
+                )
+        low = e.counts[0] + e.counts[1]
+        if e.answered:
+            share = round_half_up(Fraction(100 * low, e.answered), 1)
+            facts.append(
+                f"{num(str(share))}% responden ({num(str(low))} dari {num(str(e.answered))}) "
+                "memberi nilai 1 atau 2 pada unsur ini."
+            )
+        texts = list(
+            suggestions_for(unit, period, element=e.code).values_list("suggestion", flat=True)
+        )
+        themes = complaint_themes(texts)
+        if themes:
+            facts.append(
+                "Keluhan dan permintaan dalam saran responden yang terkait unsur ini: "
+                + "; ".join(f"\u201c{t}\u201d ({num(str(c))} responden)" for t, c in themes)
+                + "."
+            )
+        else:
+            facts.append("Tidak ada keluhan tertulis dalam saran responden yang terkait unsur ini.")
+        items = planned.get(e.code, [])
+        if items:
+            facts.append(
+                "Tindak lanjut yang direncanakan: "
+                + "; ".join(
+                    f"{i.activity.strip().rstrip('.')} "
+                    f"({', '.join(f'TW {q}' for q in i.quarter_list)} {i.year}, "
+                    f"{i.owner_title})"
+                    for i in items
+                )
+                + "."
+            )
+        else:
+            facts.append("Rencana tindak lanjut untuk unsur ini belum disusun.")
+        out.extend(b.Para(f) for f in facts)
+    if highest:
+        out.append(b.Para("Unsur dengan nilai tertinggi (kelebihan):", indent=False))
+        out.append(
+            b.Bullets(
+                [
+                    f"{e.code} {e.name}: {num(e.score_text)} (mutu {e.grade.letter}, "
+                    f"{e.grade.performance})"
+                    for e in highest
                 ]
             )
-            line = f"{e.name}: {num(e.score_text)} ({e.grade.performance if e.grade else '-'})."
-            if related:
-                line += " Saran responden: " + "; ".join(f"\u201c{s}\u201d" for s in related)
-            items.append(line)
-        out.append(b.Bullets(items))
+        )
     return out
+
+
+def _ci(ci: tuple[str, str] | None, num) -> str:
+    return f"{num(ci[0])} sampai {num(ci[1])}" if ci else "-"
+
+
+def _next_grade(score_text: str, num) -> str:
+    """How far a printed score is from the next grade up (Tabel II of the Permen)."""
+    from decimal import Decimal
+
+    from skm.method.grades import GRADE_TABLE
+
+    score = Decimal(score_text)
+    above = [(lowest, grade) for lowest, grade in GRADE_TABLE if lowest > score]
+    if not above:
+        return "Unsur ini sudah berada pada mutu tertinggi (A)."
+    lowest, grade = above[-1]
+    return (
+        f"Diperlukan kenaikan {num(str(lowest - score))} poin untuk mencapai mutu "
+        f"{grade.letter} ({num(str(lowest))})."
+    )
+
+
+def _planned_items(period: Period, unit: Unit) -> dict[str, list]:
+    """The plan's items by element code (empty without a plan)."""
+    from skm.plans.models import Plan
+    from skm.plans.selectors import plan_view
+
+    plan = Plan.objects.filter(unit=unit, period=period).first()
+    if plan is None:
+        return {}
+    found: dict[str, list] = {}
+    for p in plan_view(plan).priorities:
+        found.setdefault(p.priority.element_code, []).extend(i.item for i in p.items)
+    return found
+
+
+def _conclusion(result, previous, num) -> list[str]:
+    """BAB V.A in its own words (never the summary's sentences again)."""
+    if result.ikm_text is None:
+        return [
+            "Nilai IKM periode ini belum dapat disimpulkan karena ada unsur yang belum dijawab."
+        ]
+    lines = [
+        f"Secara keseluruhan kualitas pelayanan berada pada mutu {result.grade.letter} "
+        f"({result.grade.performance}) dengan IKM {num(result.ikm_text)}."
+    ]
+    weak = [result.element(c) for c in result.priorities]
+    weak = [e for e in weak if e is not None and e.score is not None]
+    if weak:
+        lines.append(
+            "Perbaikan paling dibutuhkan pada "
+            + _join([f"{e.name} ({num(e.score_text)}, mutu {e.grade.letter})" for e in weak])
+            + "."
+        )
+    if previous is not None and result.ikm is not None and previous.result.ikm is not None:
+        diff = round_half_up(result.ikm - previous.result.ikm, 2)
+        real = _intervals_apart(result.ci95, previous.result.ci95)
+        trend = "membaik" if diff > 0 else "menurun" if diff < 0 else "tidak berubah"
+        lines.append(
+            f"Dibanding {previous.period.name}, kinerja pelayanan {trend}"
+            + ("" if diff == 0 else (" secara nyata" if real else ", tetapi belum secara nyata"))
+            + "."
+        )
+    if result.sample is not None and not result.sample.reached:
+        lines.append(
+            "Jumlah responden belum memenuhi sampel minimal, sehingga hasil ini perlu dibaca "
+            "dengan hati-hati."
+        )
+    return lines
+
+
+def _recommendations(period: Period, unit: Unit, result) -> list:
+    """BAB V.B: who does what for each priority (from the plan); a plain list otherwise."""
+    planned = _planned_items(period, unit)
+    rows = []
+    for code in result.priorities:
+        e = result.element(code)
+        if e is None:
+            continue
+        items = planned.get(code, [])
+        if items:
+            rows += [f"{e.name}: {i.owner_title} {_lower_first(i.activity)}" for i in items]
+        else:
+            rows.append(f"{e.name}: rencana tindak lanjut perlu disusun oleh unit.")
+    return [b.Bullets(rows)] if rows else []
+
+
+def _lower_first(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " dan " + parts[-1]
 
 
 def _plan_blocks(period: Period, unit: Unit, num) -> list:

@@ -292,3 +292,96 @@ def suggest_element(
         return None, scores
     best = max(scores, key=scores.__getitem__)
     return best, scores
+
+
+# --------------------------------------------------------------------------------------
+# Complaints and their themes (the Laporan Hasil's BAB IV analysis, issue #14 point 10)
+
+# A suggestion is a complaint or a request when it names a problem, a lack, or asks for a
+# change; thanks and praise alone ("Petugas ramah dan membantu, terima kasih.") are not,
+# and are never quoted under a weak element.
+_COMPLAINT_WORDS = frozenset(
+    {
+        "tidak",
+        "tak",
+        "gak",
+        "nggak",
+        "kurang",
+        "belum",
+        "lama",
+        "lambat",
+        "antre",
+        "antri",
+        "antrian",
+        "mohon",
+        "tolong",
+        "harap",
+        "sebaik",
+        "seharus",
+        "perlu",
+        "agar",
+        "supaya",
+        "jangan",
+        "susah",
+        "sulit",
+        "ribet",
+        "rumit",
+        "mahal",
+        "pungli",
+        "kotor",
+        "panas",
+        "sempit",
+        "rusak",
+        "error",
+        "eror",
+        "ganggu",
+        "gangguan",
+        "jutek",
+        "judes",
+        "kasar",
+        "tingkat",
+        "baik",
+        "perbaik",
+        "tambah",
+        "lebih",
+        "sering",
+        "mati",
+        "bau",
+        "bocor",
+        "penuh",
+        "jauh",
+        "bingung",
+        "macet",
+    }
+)
+# "baik" alone is praise ("sudah baik"); only "perbaiki"/"diperbaiki"/"ditingkatkan" ask.
+_PRAISE_ONLY = frozenset({"baik", "tingkat"})
+_REQUEST_FORMS = frozenset({"perbaiki", "diperbaiki", "perbaikan", "ditingkatkan", "tingkatkan"})
+
+
+def is_complaint(text: str) -> bool:
+    """Whether a suggestion names a problem or asks for a change (not thanks or praise)."""
+    for word in normalise(text):
+        if word in _REQUEST_FORMS:
+            return True
+        forms = word_forms(word) - _PRAISE_ONLY
+        if forms & _COMPLAINT_WORDS:
+            return True
+    return False
+
+
+def complaint_themes(texts: list[str], *, limit: int = 5) -> list[tuple[str, int]]:
+    """The complaints among ``texts``, de-duplicated (same words, any case or punctuation)
+    and counted, most frequent first: [("Antrean lama", 3), ...]."""
+    counts: dict[tuple[str, ...], int] = {}
+    shown: dict[tuple[str, ...], str] = {}
+    for text in texts:
+        if not text or not is_complaint(text):
+            continue
+        key = tuple(normalise(text))
+        if not key:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        shown.setdefault(key, " ".join(text.split()).rstrip(".!;, "))
+    ranked = sorted(counts, key=lambda k: (-counts[k], shown[k].lower()))
+    return [(shown[k], counts[k]) for k in ranked[:limit]]
