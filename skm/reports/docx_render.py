@@ -65,6 +65,10 @@ def _font(document) -> None:
     """One font family (Arial) and the Indonesian proofing language on the document
     defaults and on every paragraph and character style: Word otherwise takes the headings
     from the theme (Calibri Light) and checks the spelling as English."""
+    # The template's Word 2010 copy of the styles (English, theme fonts) goes: one source.
+    for r_id, rel in list(document.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            document.part.rels.pop(r_id)
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:

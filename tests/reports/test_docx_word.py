@@ -219,6 +219,8 @@ def test_indonesian_proofing_language_on_every_style(docx):
         assert lang is not None and lang.get(w("val")) == "id-ID", style.get(w("styleId"))
     assert b'w:val="en-US"' not in docx.read("word/styles.xml")
     assert b'w:val="en-US"' not in docx.read("word/document.xml")
+    # no second, English copy of the styles (the template's Word 2010 stylesWithEffects)
+    assert not [name for name in docx.namelist() if "stylesWithEffects" in name]
 
 
 def test_headings_and_body_share_one_font_family(docx):
