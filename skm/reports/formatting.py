@@ -83,7 +83,10 @@ def period_label(kind: str, start: dt.date, end: dt.date, name: str) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    """a, b dan c."""
+    """a, b dan c; "a, b, serta Sarana dan Prasarana" when a name holds "dan" itself (never
+    "... dan Sarana dan Prasarana")."""
     if len(names) <= 1:
         return "".join(names)
+    if " dan " in names[-1] or any(" dan " in n for n in names):
+        return ", ".join(names[:-1]) + ", serta " + names[-1]
     return ", ".join(names[:-1]) + " dan " + names[-1]

@@ -200,6 +200,10 @@ def _method(period: Period, result, unit: Unit, num) -> list:
     # The note writes its weights with a decimal comma (it is the workbook's too): printed
     # here in the document's number style.
     weighting = num(re.sub(r"(?<=\d),(?=\d)", ".", weighting))
+    # The workbook's note also says that nothing is rounded before the end; the next
+    # sentence of the document says it already (one seam fewer, issue #14 point 10).
+    weighting = re.sub(r";\s*tidak ada pembulatan sebelum angka akhir\.?", ".", weighting)
+    weighting = weighting[:1].lower() + weighting[1:]
     return [
         b.Para(
             f"Kuesioner memuat {len(result.elements)} unsur pelayanan sesuai Peraturan Menteri "
@@ -526,9 +530,7 @@ def _lower_first(text: str) -> str:
 
 
 def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " dan " + parts[-1]
+    return fmt.join_names(parts)
 
 
 def _plan_blocks(period: Period, unit: Unit, num) -> list:

@@ -90,3 +90,12 @@ def test_the_conclusion_does_not_repeat_the_summary_and_recommendations_name_who
     assert conclusion and not summary & set(conclusion)
     recommendations = " ".join(sections["B. Rekomendasi"])
     assert "Kepala" in recommendations or "Kasi" in recommendations or "Bidang" in recommendations
+
+
+def test_no_visible_seams(demo):
+    sections = _sections(demo)
+    text = " ".join(" ".join(v) for v in sections.values())
+    assert "dan Sarana dan Prasarana" not in text
+    method = " ".join(sections["B. Metode"])
+    assert method.count("Pembobotan") == 1
+    assert method.count("pembulatan") + method.count("dibulatkan") == 1

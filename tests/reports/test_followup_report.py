@@ -84,7 +84,7 @@ def test_the_docx_holds_the_seed_tables_numbers_and_signatory(demo):
     text = "\n".join(p.text for p in docx.paragraphs)
     assert "LAPORAN TINDAK LANJUT" in text and "SEMESTER I TAHUN 2025" in text
     assert (
-        "Waktu Penyelesaian (91.02), Perilaku Pelaksana (91.26) dan Sarana dan Prasarana (91.54)"
+        "Waktu Penyelesaian (91.02), Perilaku Pelaksana (91.26), serta Sarana dan Prasarana (91.54)"
         in text
     )
     assert "telah menindaklanjuti rencana tindak lanjut sebanyak 100%" in text
