@@ -165,6 +165,10 @@ CACHES = {
 # Absolute base of public links printed on posters and QR codes, e.g.
 # https://skm.pekalongankota.go.id ; defaults to the address the request came in on.
 PUBLIC_BASE_URL = os.environ.get("SKM_PUBLIC_BASE_URL", "").strip().rstrip("/")
+# The DOCX's table of contents takes its page numbers from LibreOffice laying the DOCX out
+# (soffice and pdftotext on the PATH, about 2 s a document); 0: from WeasyPrint's layout of
+# the same content (skm.reports.toc).
+DOCX_TOC_LIBREOFFICE = os.environ.get("SKM_DOCX_TOC_LIBREOFFICE", "1") != "0"
 
 # Behind N reverse proxies that each append the peer to X-Forwarded-For, the client is the
 # N-th address from the right (the rate limit keys on a keyed hash of it).

@@ -27,14 +27,24 @@ from skm.reports.docx_render import (
     _a4,
     _caption,
     _cell_text,
-    _field,
     _font,
     _page_numbers,
     _properties,
     _rows_on_paper,
     _table,
     _widths,
+    caption_styles,
+    save_with_pages,
     text_width_cm,
+    toc_field,
+)
+from skm.reports.toc import (
+    FIGURE_CAPTION_STYLE,
+    MEASURE_FONT,
+    TABLE_CAPTION_STYLE,
+    TOC_INSTRUCTION,
+    Entry,
+    anchor_pages,
 )
 
 
@@ -110,16 +120,62 @@ class SignatureBlock:
     signatory: Signatory
 
 
+@dataclass(frozen=True)
+class Contents:
+    """What the lists after the cover hold: headings of levels 1-2, captioned tables and
+    charts, each with the anchor of its block (its index in the list of blocks)."""
+
+    headings: list[Entry]
+    tables: list[Entry]
+    figures: list[Entry]
+
+
+def contents(blocks: list) -> Contents:
+    out = Contents([], [], [])
+    for index, block in enumerate(blocks):
+        anchor = f"b{index}"
+        if isinstance(block, Heading) and block.level <= 2:
+            out.headings.append(Entry(anchor, block.text, block.level))
+        elif isinstance(block, Table) and block.caption:
+            out.tables.append(Entry(anchor, block.caption))
+        elif isinstance(block, Figure):
+            out.figures.append(Entry(anchor, block.caption))
+    return out
+
+
+def _docx_contents(document, blocks: list) -> tuple[list, list[list[Entry]]]:
+    """DAFTAR ISI, and DAFTAR TABEL and DAFTAR GAMBAR when there are any, each a Word TOC
+    field written with its entries (pages filled by save_with_pages, skm.reports.toc)."""
+    found = contents(blocks)
+    lists = [
+        ("DAFTAR ISI", TOC_INSTRUCTION, found.headings),
+        ("DAFTAR TABEL", f'TOC \\h \\z \\t "{TABLE_CAPTION_STYLE},1"', found.tables),
+        ("DAFTAR GAMBAR", f'TOC \\h \\z \\t "{FIGURE_CAPTION_STYLE},1"', found.figures),
+    ]
+    placed, groups = [], []
+    for index, (title, instruction, entries) in enumerate(lists):
+        if index and not entries:
+            continue
+        heading = document.add_paragraph(title, style="Title")
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        heading.paragraph_format.page_break_before = index > 0
+        placed += toc_field(document, instruction, entries)
+        groups.append(entries)
+    return placed, groups
+
+
 def to_docx(
     blocks: list, *, title: str, author: str, subject: str = "Survei Kepuasan Masyarakat (SKM)"
 ) -> bytes:
     document = Document()
+    caption_styles(document)
     _font(document)
     section = document.sections[0]
     _a4(section)
     # no page number on the cover (the first page), when the document starts with one
     _page_numbers(section, cover=bool(blocks) and isinstance(blocks[0], Cover))
     _properties(document, title=title, author=author, subject=subject)
+    placed, groups = [], []  # the tables of contents, written after the cover
     for block in blocks:
         if isinstance(block, Cover):
             paragraph = document.add_paragraph()
@@ -146,14 +202,7 @@ def to_docx(
             if block.note:
                 document.add_paragraph(block.note).alignment = WD_ALIGN_PARAGRAPH.CENTER
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-            document.add_paragraph(
-                "DAFTAR ISI", style="Title"
-            ).alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _field(
-                document.add_paragraph(),
-                'TOC \\o "1-2" \\h \\z \\u',
-                "Daftar isi: klik kanan lalu pilih Perbarui Bidang (Update Field).",
-            )
+            placed, groups = _docx_contents(document, blocks)
         elif isinstance(block, Heading):
             heading = document.add_heading(block.text, level=block.level)
             heading.paragraph_format.page_break_before = block.new_page
@@ -175,7 +224,7 @@ def to_docx(
                 width = min(block.width_cm, text_width_cm(document.sections[-1]))
                 paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(width))
                 paragraph.paragraph_format.keep_with_next = True  # with its caption
-                _caption(document, block.caption)
+                _caption(document, block.caption, style=FIGURE_CAPTION_STYLE)
         elif isinstance(block, Picture):
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -194,9 +243,12 @@ def to_docx(
             _page_numbers(section)
         elif isinstance(block, SignatureBlock):
             _docx_signature(document, block.signatory)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_with_pages(
+        document,
+        placed,
+        groups,
+        lambda: anchor_pages(to_html(blocks, title=title, author=author, font=MEASURE_FONT)),
+    )
 
 
 def _docx_table(document, block: Table) -> None:
@@ -204,7 +256,7 @@ def _docx_table(document, block: Table) -> None:
     10 pt text, 9 pt in tables of many columns, padded cells; short tables kept on one
     page, long ones never leave their last row alone."""
     if block.caption:
-        _caption(document, block.caption)
+        _caption(document, block.caption, style=TABLE_CAPTION_STYLE)
     size = DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT
     table, widths = _table(document, block.headers, block.widths, size=size)
     for index, row in enumerate(block.rows):
@@ -235,11 +287,13 @@ def _docx_signature(document, s: Signatory) -> None:
         block.add_run(f"NIP. {s.nip}")
 
 
-def to_html(blocks: list, *, title: str, author: str) -> str:
+def to_html(blocks: list, *, title: str, author: str, font: str = "") -> str:
+    """``font``: a font family for the whole document instead of the PDF's (to measure the
+    DOCX's pages with Arial's metrics, skm.reports.toc)."""
     rendered = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
         kind = type(block).__name__.lower()
-        extra = {}
+        extra = {"id": f"b{index}"}
         if isinstance(block, Figure):
             extra["svg"] = standalone(block.svg)
         if isinstance(block, Cover):
@@ -249,7 +303,14 @@ def to_html(blocks: list, *, title: str, author: str) -> str:
         rendered.append({"kind": kind, "b": block, **extra})
     with translation.override("id"):
         return render_to_string(
-            "reports/blocks.html", {"blocks": rendered, "title": title, "author": author}
+            "reports/blocks.html",
+            {
+                "blocks": rendered,
+                "title": title,
+                "author": author,
+                "contents": contents(blocks),
+                "font": font,
+            },
         )
 
 

@@ -1,7 +1,7 @@
 """ReportData -> an editable Word document (python-docx).
 
 Real Word tables (header rows repeat on every page), heading styles (Word and LibreOffice
-build the table of contents from them; a TOC field is inserted, updated on opening), page
+build the table of contents from them; the TOC field is written filled, skm.reports.toc), page
 numbers in the footer, A4 portrait with a landscape section where a wide table needs it
 (BAB III with its photos), images embedded.
 """
@@ -13,8 +13,9 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -23,6 +24,16 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from skm.reports.data import FollowupReport
+from skm.reports.toc import (
+    FIGURE_CAPTION_STYLE,
+    FOLLOWUP_CHAPTERS,
+    MEASURE_FONT,
+    TABLE_CAPTION_STYLE,
+    TOC_INSTRUCTION,
+    Entry,
+    anchor_pages,
+    libreoffice_pages,
+)
 
 FONT = "Arial"
 LANGUAGE = "id-ID"
@@ -334,8 +345,78 @@ def _paragraphs(document, texts: list[str]) -> None:
         paragraph.paragraph_format.first_line_indent = Cm(1)
 
 
-def _caption(document, text: str) -> None:
-    paragraph = document.add_paragraph()
+def caption_styles(document) -> None:
+    """The paragraph styles of table and figure captions (centred, bold, kept with what
+    follows): Word's lists of tables and figures (TOC \\t fields) are built from them. Call
+    before _font, which gives every style its font and language."""
+    for name in (TABLE_CAPTION_STYLE, FIGURE_CAPTION_STYLE):
+        if name in [style.name for style in document.styles]:
+            continue
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.bold = True
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        style.paragraph_format.keep_with_next = True
+
+
+def toc_field(document, instruction: str, entries: list[Entry]) -> list[tuple[Entry, object]]:
+    """A Word TOC field (``instruction``) whose result is already written: one paragraph per
+    entry, its page number right-aligned after a dotted leader. Word shows it as it is and
+    can still update it (right click, Update Field); LibreOffice and WPS show it as it is.
+    Returns each entry with the run that holds its page number (filled by save_with_pages)."""
+    width = Cm(text_width_cm(document.sections[-1]))
+    placed, paragraphs = [], []
+    for entry in entries or [Entry("", "")]:
+        paragraph = document.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        fmt.left_indent = Cm(0.8 * (entry.level - 1))
+        fmt.space_after = Pt(3)
+        if not paragraphs:
+            run = paragraph.add_run()
+            for element in _field_chars(instruction):
+                run._r.append(element)
+        if entry.text:
+            paragraph.add_run(entry.text)
+            placed.append((entry, paragraph.add_run("\t")))
+        paragraphs.append(paragraph)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraphs[-1].add_run()._r.append(end)
+    return placed
+
+
+def save_with_pages(document, placed: list[tuple[Entry, object]], groups, measure) -> bytes:
+    """The DOCX with the page numbers of its tables of contents filled in: as LibreOffice
+    lays this very DOCX out when it is installed (skm.reports.toc.libreoffice_pages), else as
+    ``measure()`` (WeasyPrint laying out the same content in Arial's metrics) says."""
+    out = io.BytesIO()
+    document.save(out)
+    pages = libreoffice_pages(out.getvalue(), groups) if placed else None
+    if pages is None:
+        pages = measure() if placed else {}
+    for entry, run in placed:
+        page = pages.get(entry.anchor)
+        run.text = f"\t{page}" if page else "\t"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _field_chars(instruction: str) -> list:
+    """begin, the instruction, separate: what opens a field before its result."""
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    return [begin, instr, separate]
+
+
+def _caption(document, text: str, style: str | None = None) -> None:
+    paragraph = document.add_paragraph(style=style)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.keep_with_next = True  # the caption stays with its table
     run = paragraph.add_run(text)
@@ -385,19 +466,19 @@ def followup_docx(report: FollowupReport) -> bytes:
         draft.add_run("DRAF: rencana tindak lanjut belum final").italic = True
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    # Table of contents (from the heading styles)
+    # Table of contents: filled at generation, pages as the same content lays out
     document.add_paragraph("DAFTAR ISI", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(
-        document.add_paragraph(),
-        'TOC \\o "1-2" \\h \\z \\u',
-        "Daftar isi: klik kanan lalu pilih Perbarui Bidang (Update Field).",
-    )
+    from skm.reports.pdf_render import followup_html
 
-    heading = document.add_heading("BAB I LATAR BELAKANG", level=1)
+    chapters_toc = [Entry(anchor, text) for anchor, text in FOLLOWUP_CHAPTERS]
+    placed = toc_field(document, TOC_INSTRUCTION, chapters_toc)
+    chapters = dict(FOLLOWUP_CHAPTERS)
+
+    heading = document.add_heading(chapters["bab-1"], level=1)
     heading.paragraph_format.page_break_before = True
     _paragraphs(document, report.bab1)
 
-    heading = document.add_heading("BAB II DESKRIPSI RENCANA TINDAK LANJUT", level=1)
+    heading = document.add_heading(chapters["bab-2"], level=1)
     heading.paragraph_format.page_break_before = True
     _paragraphs(document, report.bab2_intro)
     _caption(document, report.table1_caption)
@@ -478,7 +559,7 @@ def followup_docx(report: FollowupReport) -> bytes:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _a4(section, landscape=True)
     _page_numbers(section)
-    document.add_heading("BAB III REALISASI RENCANA TINDAK LANJUT", level=1)
+    document.add_heading(chapters["bab-3"], level=1)
     _paragraphs(document, report.bab3_intro)
     table, widths = _table(
         document,
@@ -522,7 +603,7 @@ def followup_docx(report: FollowupReport) -> bytes:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _a4(section)
     _page_numbers(section)
-    document.add_heading("BAB IV KESIMPULAN", level=1)
+    document.add_heading(chapters["bab-4"], level=1)
     _paragraphs(document, [report.bab4_sentence, *report.bab4_strategy])
     table, widths = _table(
         document,
@@ -552,9 +633,12 @@ def followup_docx(report: FollowupReport) -> bytes:
     _rows_on_paper(table)
 
     _signature(document, report)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return save_with_pages(
+        document,
+        placed,
+        [chapters_toc],
+        lambda: anchor_pages(followup_html(report, font=MEASURE_FONT)),
+    )
 
 
 def _signature(document, report: FollowupReport) -> None:

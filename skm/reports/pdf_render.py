@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from skm.reports.data import FollowupReport, data_uri
+from skm.reports.toc import FOLLOWUP_CHAPTERS
 
 
 def _uri(path: str | None) -> str | None:
@@ -22,12 +23,16 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html, base_url=Path("/").as_uri()).write_pdf(pdf_tags=True)
 
 
-def followup_html(report: FollowupReport) -> str:
+def followup_html(report: FollowupReport, *, font: str = "") -> str:
+    """``font``: a font family for the whole document instead of the PDF's (to measure the
+    DOCX's pages with Arial's metrics, skm.reports.toc)."""
     with translation.override("id"):
         return render_to_string(
             "reports/followup.html",
             {
                 "r": report,
+                "toc": FOLLOWUP_CHAPTERS,
+                "font": font,
                 "logo": _uri(report.logo_path),
                 "table3": [
                     (row, [(_uri(i.path), i.caption) for i in row.images]) for row in report.table3

@@ -32,9 +32,16 @@ def _table(docx, caption_start):
     found = False
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p" and "".join(
-            t.text or "" for t in child.iter() if t.tag.endswith("}t")
-        ).startswith(caption_start):
+        in_list = any(
+            t.tag.endswith("}tab") and t.getparent().tag.endswith("}r") for t in child.iter()
+        )
+        if (
+            tag == "p"
+            and not in_list
+            and "".join(  # not its entry in the DAFTAR TABEL
+                t.text or "" for t in child.iter() if t.tag.endswith("}t")
+            ).startswith(caption_start)
+        ):
             found = True
         elif tag == "tbl" and found:
             from docx.table import Table
