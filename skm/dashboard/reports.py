@@ -54,11 +54,20 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = ReportProfile
-        fields = ["place", "position", "name", "rank", "nip", "decimal"]
-        widgets = {"position": forms.Textarea(attrs={"rows": 2})}
+        fields = ["place", "acting", "position", "name", "rank", "nip", "decimal"]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("place", "position", "name", "rank", "nip"):
+            if isinstance(data.get(name), str):
+                data[name] = " ".join(data[name].split())
+        return data
 
 
 class MakeForm(forms.Form):
+    """The signature block in structured fields; each one line (a line break typed or
+    pasted from a printed document is not kept: the document breaks the jabatan itself)."""
+
     kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
     fmt = forms.ChoiceField(choices=[(f, f) for f in CONTENT_TYPES])
     size = forms.ChoiceField(choices=[("a4", "A4"), ("a3", "A3")], required=False)

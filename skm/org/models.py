@@ -66,6 +66,17 @@ class Agency(TimeStampedModel):
         validators=[validate_logo],
         help_text=_("PNG or JPEG, at most 2 MB; printed on posters and reports."),
     )
+    # The kop surat (letterhead) of reports: the emblem (logo), these lines, the unit's name.
+    government_line = models.CharField(
+        _("government line"),
+        max_length=200,
+        blank=True,
+        help_text=_("The first line of the letterhead, e.g. PEMERINTAH KOTA PEKALONGAN."),
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    phone = models.CharField(_("telephone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("agency")
@@ -112,6 +123,16 @@ class Unit(TimeStampedModel):
             "Rate limit of the public form per client (address kept only as a keyed hash)."
         ),
     )
+    # The unit's own letterhead contact lines; empty ones fall back to the agency's.
+    address = models.CharField(
+        _("address"),
+        max_length=250,
+        blank=True,
+        help_text=_("Printed on the letterhead; empty: the agency's."),
+    )
+    phone = models.CharField(_("telephone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("unit")

@@ -113,10 +113,12 @@ def _illustration(number: str, activity: str):
     return SimpleUploadedFile(f"dokumentasi-{number}.jpg", out.getvalue(), "image/jpeg")
 
 
-# The seed report's signature block (a public document).
+# The seed report's signature block (a public document), in the structured fields: the
+# seed's line break is its layout, not part of the jabatan.
 SEED_SIGNATORY = {
     "place": "Pekalongan",
-    "position": "Plt. Kepala Dinas Kependudukan dan Pencatatan\nSipil Kota Pekalongan",
+    "acting": "Plt.",
+    "position": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Pekalongan",
     "name": "ISKANDAR, SH, M.Hum.",
     "rank": "Pembina Tingkat I",
     "nip": "196905251990031005",

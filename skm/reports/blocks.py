@@ -18,8 +18,9 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
 
+from skm.reports import formatting as fmt
 from skm.reports.charts import Svg, png, standalone
-from skm.reports.data import Signatory, data_uri
+from skm.reports.data import Letterhead, Signatory, data_uri
 from skm.reports.docx_render import (
     DENSE_COLUMNS,
     DENSE_TABLE_PT,
@@ -33,8 +34,11 @@ from skm.reports.docx_render import (
     _rows_on_paper,
     _table,
     _widths,
+    bab_headings,
     caption_styles,
+    cover,
     save_with_pages,
+    signature,
     text_width_cm,
     toc_field,
 )
@@ -54,6 +58,7 @@ class Cover:
     subtitle_lines: list[str]
     logo_path: str | None = None
     note: str = ""
+    letterhead: Letterhead | None = None  # the kop surat at the top, and the year
 
 
 @dataclass(frozen=True)
@@ -178,30 +183,7 @@ def to_docx(
     placed, groups = [], []  # the tables of contents, written after the cover
     for block in blocks:
         if isinstance(block, Cover):
-            paragraph = document.add_paragraph()
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.paragraph_format.space_before = Cm(3)
-            for i, line in enumerate(block.title_lines):
-                run = paragraph.add_run(line)
-                run.bold, run.font.size = True, Pt(20)
-                if i < len(block.title_lines) - 1:
-                    run.add_break()
-            if block.logo_path:
-                logo = document.add_paragraph()
-                logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                logo.paragraph_format.space_before = Cm(2)
-                logo.add_run().add_picture(block.logo_path, width=Cm(4))
-            who = document.add_paragraph()
-            who.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            who.paragraph_format.space_before = Cm(3)
-            for i, line in enumerate(block.subtitle_lines):
-                run = who.add_run(line)
-                run.bold, run.font.size = True, Pt(16)
-                if i < len(block.subtitle_lines) - 1:
-                    run.add_break()
-            if block.note:
-                document.add_paragraph(block.note).alignment = WD_ALIGN_PARAGRAPH.CENTER
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            _docx_cover(document, block)
             placed, groups = _docx_contents(document, blocks)
         elif isinstance(block, Heading):
             heading = document.add_heading(block.text, level=block.level)
@@ -242,7 +224,8 @@ def to_docx(
             _a4(section, landscape=isinstance(block, Landscape))
             _page_numbers(section)
         elif isinstance(block, SignatureBlock):
-            _docx_signature(document, block.signatory)
+            signature(document, block.signatory)
+    bab_headings(document)
     return save_with_pages(
         document,
         placed,
@@ -269,22 +252,35 @@ def _docx_table(document, block: Table) -> None:
     document.add_paragraph()
 
 
-def _docx_signature(document, s: Signatory) -> None:
-    block = document.add_paragraph()
-    block.paragraph_format.space_before = Cm(1.5)
-    block.paragraph_format.left_indent = Cm(8.5)
-    for line in [f"{s.place}, {s.date}", *s.position.splitlines()]:
-        block.add_run(line).add_break()
-    for _ in range(3):
-        block.add_run().add_break()
-    name = block.add_run(s.name or "(nama penandatangan)")
-    name.bold = name.underline = True
-    if s.rank:
-        name.add_break()
-        block.add_run(s.rank)
-    if s.nip:
-        block.add_run().add_break()
-        block.add_run(f"NIP. {s.nip}")
+def _docx_cover(document, block: Cover) -> None:
+    if block.letterhead is not None:
+        cover(
+            document,
+            letterhead=block.letterhead,
+            title_lines=block.title_lines,
+            subtitle_lines=block.subtitle_lines,
+            note=block.note,
+        )
+        return
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Cm(3)
+    for i, line in enumerate(block.title_lines):
+        run = paragraph.add_run(line)
+        run.bold, run.font.size = True, Pt(20)
+        if i < len(block.title_lines) - 1:
+            run.add_break()
+    who = document.add_paragraph()
+    who.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    who.paragraph_format.space_before = Cm(3)
+    for i, line in enumerate(block.subtitle_lines):
+        run = who.add_run(line)
+        run.bold, run.font.size = True, Pt(16)
+        if i < len(block.subtitle_lines) - 1:
+            run.add_break()
+    if block.note:
+        document.add_paragraph(block.note).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def to_html(blocks: list, *, title: str, author: str, font: str = "") -> str:
@@ -298,6 +294,8 @@ def to_html(blocks: list, *, title: str, author: str, font: str = "") -> str:
             extra["svg"] = standalone(block.svg)
         if isinstance(block, Cover):
             extra["logo"] = data_uri(block.logo_path)
+        if isinstance(block, Heading) and block.level == 1:
+            extra["bab"] = fmt.bab_parts(block.text)  # "BAB I" over its title
         if isinstance(block, Picture):
             extra["src"] = data_uri(block.path)
         rendered.append({"kind": kind, "b": block, **extra})

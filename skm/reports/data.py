@@ -24,12 +24,44 @@ from skm.surveys.models import Period
 
 @dataclass(frozen=True)
 class Signatory:
+    """The signature block of an Indonesian official letter: place and date; Plt./Plh. and
+    the jabatan; space to sign; the name (bold, underlined); pangkat/golongan; NIP."""
+
     place: str
     date: str
     position: str
     name: str
     rank: str
     nip: str
+    acting: str = ""
+
+    @property
+    def jabatan(self) -> str:
+        return " ".join(f"{self.acting} {self.position}".split())
+
+    @property
+    def position_lines(self) -> list[str]:
+        """The jabatan broken only between words, in balanced lines (never mid-name as a
+        narrow column would wrap it)."""
+        return fmt.balanced_lines(self.jabatan, SIGNATURE_LINE_CHARS)
+
+
+# The longest jabatan line in characters; the signature column is as wide as its longest
+# line (docx_render, the templates), so no line wraps again.
+SIGNATURE_LINE_CHARS = 38
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The kop surat: the agency's emblem at the left; centred, the government line, the
+    unit's name, its address and contact; a double rule under (docs/reports.md)."""
+
+    emblem_path: str | None
+    government_line: str
+    unit_name: str
+    address: str
+    contact: str
+    year: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +117,7 @@ class FollowupReport:
     agency_name: str
     logo_path: str | None
     period_label: str
+    letterhead: Letterhead
     bab1: list[str]
     bab2_intro: list[str]
     table1_caption: str
@@ -127,12 +160,43 @@ def section_text(unit: Unit, period: Period, report: str, key: str, label: str) 
 
 def _signatory(profile: ReportProfile, unit: Unit, day: dt.date) -> Signatory:
     return Signatory(
-        place=profile.place or unit.agency.city.replace("Kota ", "").replace("Kabupaten ", ""),
+        place=line(profile.place)
+        or unit.agency.city.replace("Kota ", "").replace("Kabupaten ", ""),
+    def line(text: str) -> str:  # a line break typed or pasted into a field is not kept
+        return " ".join(text.split())
+
         date=fmt.date_long(day),
-        position=profile.position or f"Kepala {unit.name}",
-        name=profile.name,
-        rank=profile.rank,
-        nip=profile.nip,
+        position=line(profile.position) or f"Kepala {unit.name}",
+        name=line(profile.name),
+        rank=line(profile.rank),
+        nip=line(profile.nip),
+        acting=profile.acting,
+    )
+
+
+def letterhead(unit: Unit, year: int | str = "") -> Letterhead:
+    """The unit's kop surat: its own address and contact where set, else the agency's."""
+    agency = unit.agency
+
+    def pick(name: str) -> str:
+        return (getattr(unit, name) or getattr(agency, name) or "").strip()
+
+    contact = [
+        label + value
+        for label, value in (
+            ("Telepon ", pick("phone")),
+            ("Pos-el ", pick("email")),
+            ("Laman ", pick("website")),
+        )
+        if value
+    ]
+    return Letterhead(
+        emblem_path=_logo(unit),
+        government_line=(agency.government_line or agency.name).strip().upper(),
+        unit_name=unit.name.upper(),
+        address=pick("address"),
+        contact=", ".join(contact),
+        year=str(year),
     )
 
 
@@ -291,6 +355,7 @@ def followup_report(
         period_label=label,
         bab1=text("bab1"),
         bab2_intro=text("bab2_intro"),
+        letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         table1_caption=f"Tabel 1. Ringkasan Hasil SKM Periode {label}",
         table1=table1,
         lowest_sentence=lowest,

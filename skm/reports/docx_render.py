@@ -8,6 +8,7 @@ numbers in the footer, A4 portrait with a landscape section where a wide table n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 
@@ -436,35 +437,14 @@ def followup_docx(report: FollowupReport) -> bytes:
         subject=" ".join(report.title_lines[:2]).title(),
     )
 
-    # Cover
-    cover = document.add_paragraph()
-    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cover.paragraph_format.space_before = Cm(3)
-    for i, line in enumerate(report.title_lines):
-        run = cover.add_run(line)
-        run.bold = True
-        run.font.size = Pt(20)
-        if i < len(report.title_lines) - 1:
-            run.add_break()
-    if report.logo_path:
-        logo = document.add_paragraph()
-        logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        logo.paragraph_format.space_before = Cm(2)
-        logo.add_run().add_picture(report.logo_path, width=Cm(4))
-    who = document.add_paragraph()
-    who.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    who.paragraph_format.space_before = Cm(3)
-    for i, line in enumerate((report.unit_name, report.city)):
-        run = who.add_run(line)
-        run.bold = True
-        run.font.size = Pt(16)
-        if i == 0:
-            run.add_break()
-    if not report.final:
-        draft = document.add_paragraph()
-        draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        draft.add_run("DRAF: rencana tindak lanjut belum final").italic = True
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # Cover, with the kop surat
+    cover(
+        document,
+        letterhead=report.letterhead,
+        title_lines=report.title_lines,
+        subtitle_lines=[report.unit_name, report.city],
+        note="" if report.final else "DRAF: rencana tindak lanjut belum final",
+    )
 
     # Table of contents: filled at generation, pages as the same content lays out
     document.add_paragraph("DAFTAR ISI", style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -632,7 +612,8 @@ def followup_docx(report: FollowupReport) -> bytes:
     _widths(table, widths)
     _rows_on_paper(table)
 
-    _signature(document, report)
+    signature(document, report.signatory)
+    bab_headings(document)
     return save_with_pages(
         document,
         placed,
@@ -641,22 +622,189 @@ def followup_docx(report: FollowupReport) -> bytes:
     )
 
 
-def _signature(document, report: FollowupReport) -> None:
-    s = report.signatory
-    block = document.add_paragraph()
-    block.paragraph_format.space_before = Cm(1.5)
-    block.paragraph_format.left_indent = Cm(8.5)
-    lines = [f"{s.place}, {s.date}", *s.position.splitlines()]
-    for line in lines:
-        block.add_run(line).add_break()
-    for _ in range(3):
-        block.add_run().add_break()
-    name = block.add_run(s.name or "(nama penandatangan)")
-    name.bold = True
-    name.underline = True
+# -- kop surat, cover, chapter headings, signature (issue #14, points 3 and 4) --------------
+
+EMBLEM_CM = 2.2
+KOP_SIDE_CM = 2.8  # the emblem's column; the same indent on the right keeps lines centred
+# A generous width of one Arial character at 11 pt: the signature column is as wide as the
+# longest jabatan line (data.SIGNATURE_LINE_CHARS), so Word never wraps it again.
+CHAR_CM_AT_11PT = 0.24
+SIGNATURE_MIN_CM = 7.5
+
+
+def _double_rule(paragraph) -> None:
+    """A double line under the paragraph (the kop surat's rule)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "double"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    sequence = _PPR_SEQUENCE
+    if sequence:
+        index = sequence.index("w:pBdr")
+        p_pr.insert_element_before(borders, *sequence[index + 1 :])
+    else:
+        p_pr.append(borders)
+
+
+def _line(container, text: str, *, size: float, bold: bool = False, space_after: float = 0):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    paragraph.paragraph_format.space_before = Pt(0)
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+    return paragraph
+
+
+def _float_left(run, path: str, width) -> None:
+    """A picture anchored at the left margin beside the paragraph, text not wrapped around
+    it (the paragraphs keep clear of it by their indents): Word's wp:anchor made from the
+    wp:inline python-docx writes."""
+    inline = run.add_picture(path, width=width)._inline
+    anchor = OxmlElement("wp:anchor")
+    for key, value in (
+        ("distT", "0"),
+        ("distB", "0"),
+        ("distL", "0"),
+        ("distR", "0"),
+        ("simplePos", "0"),
+        ("relativeHeight", "251658240"),
+        ("behindDoc", "0"),
+        ("locked", "0"),
+        ("layoutInCell", "1"),
+        ("allowOverlap", "1"),
+    ):
+        anchor.set(key, value)
+    simple = OxmlElement("wp:simplePos")
+    simple.set("x", "0")
+    simple.set("y", "0")
+    anchor.append(simple)
+    for tag, relative in (("wp:positionH", "margin"), ("wp:positionV", "paragraph")):
+        position = OxmlElement(tag)
+        position.set("relativeFrom", relative)
+        offset = OxmlElement("wp:posOffset")
+        offset.text = "0"
+        position.append(offset)
+        anchor.append(position)
+    anchor.append(inline.find(qn("wp:extent")))
+    effect = OxmlElement("wp:effectExtent")
+    for side in ("l", "t", "r", "b"):
+        effect.set(side, "0")
+    anchor.append(effect)
+    anchor.append(OxmlElement("wp:wrapNone"))
+    for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
+        found = inline.find(qn(tag))
+        if found is not None:
+            anchor.append(found)
+    inline.getparent().replace(inline, anchor)
+
+
+def kop_surat(document, letterhead) -> None:
+    """The letterhead: the emblem at the left, the government line, the unit's name, its
+    address and contact centred between indents as wide as the emblem's column (so the lines
+    stay centred on the page and clear of the emblem), a double rule under."""
+    side = Cm(KOP_SIDE_CM)
+    lines = [(letterhead.government_line, 14), (letterhead.unit_name, 14)]
+    lines += [(text, 9) for text in (letterhead.address, letterhead.contact) if text]
+    for index, (text, size) in enumerate(lines):
+        paragraph = _line(document, "", size=size, bold=size > 9)
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = side
+        paragraph.paragraph_format.keep_with_next = True
+        if index == 0 and letterhead.emblem_path:
+            with contextlib.suppress(OSError, ValueError):  # unreadable: the lines without it
+                _float_left(paragraph.add_run(), letterhead.emblem_path, Cm(EMBLEM_CM))
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = size > 9, Pt(size)
+    rule = document.add_paragraph()
+    rule.paragraph_format.space_before = Pt(10)
+    _double_rule(rule)
+
+
+def cover(document, *, letterhead, title_lines, subtitle_lines, note: str = "") -> None:
+    """The cover: the kop surat, the title with the period, the unit and its city, the
+    year; then a page break."""
+    kop_surat(document, letterhead)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Cm(3)
+    for i, text in enumerate(title_lines):
+        run = title.add_run(text)
+        run.bold, run.font.size = True, Pt(20)
+        if i < len(title_lines) - 1:
+            run.add_break()
+    who = document.add_paragraph()
+    who.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    who.paragraph_format.space_before = Cm(4)
+    for i, text in enumerate(subtitle_lines):
+        run = who.add_run(text)
+        run.bold, run.font.size = True, Pt(16)
+        if i < len(subtitle_lines) - 1:
+            run.add_break()
+    if note:
+        notice = document.add_paragraph()
+        notice.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        notice.add_run(note).italic = True
+    if letterhead.year:
+        year = document.add_paragraph()
+        year.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        year.paragraph_format.space_before = Cm(2)
+        run = year.add_run(letterhead.year)
+        run.bold, run.font.size = True, Pt(16)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def bab_headings(document) -> None:
+    """Every chapter heading ("BAB I PENDAHULUAN", Heading 1) as the seed sets it: centred,
+    "BAB I" on one line and the title under it (a line break within the one heading, so the
+    table of contents keeps one entry)."""
+    from skm.reports.formatting import bab_parts
+
+    for paragraph in document.paragraphs:
+        if paragraph.style.name != "Heading 1":
+            continue
+        parts = bab_parts(paragraph.text)
+        if parts is None:
+            continue
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+        number = paragraph.add_run(parts[0])
+        number.add_break()
+        paragraph.add_run(parts[1])
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def signature(document, s) -> None:
+    """The signature block of an Indonesian official letter, in a column at the right as
+    wide as its longest line: place and date; Plt./Plh. and the jabatan (balanced lines,
+    broken between words only); space to sign; the name bold and underlined; pangkat/
+    golongan; NIP. One paragraph a line, all kept together on one page."""
+    lines = [f"{s.place}, {s.date}", *s.position_lines]
+    longest = max(len(line) for line in [*lines, s.name, s.rank, f"NIP. {s.nip}"])
+    text_cm = text_width_cm(document.sections[-1])
+    column = min(text_cm, max(SIGNATURE_MIN_CM, longest * CHAR_CM_AT_11PT))
+    paragraphs = []
+
+    def add(text: str = "", *, before: float = 0):
+        paragraph = document.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = Cm(text_cm - column)
+        fmt.space_before, fmt.space_after = Cm(before), Pt(0)
+        fmt.keep_together = True
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        paragraphs.append(paragraph)
+        return paragraph.add_run(text) if text else None
+
+    add(lines[0], before=1.5)
+    for line in lines[1:]:
+        add(line)
+    name = add(s.name or "(nama penandatangan)", before=2.2)
+    name.bold = name.underline = True
     if s.rank:
-        name.add_break()
-        block.add_run(s.rank)
+        add(s.rank)
     if s.nip:
-        block.add_run().add_break()
-        block.add_run(f"NIP. {s.nip}")
+        add(f"NIP. {s.nip}")
+    for paragraph in paragraphs[:-1]:
+        paragraph.paragraph_format.keep_with_next = True

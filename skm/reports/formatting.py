@@ -90,3 +90,36 @@ def join_names(names: list[str]) -> str:
     if " dan " in names[-1] or any(" dan " in n for n in names):
         return ", ".join(names[:-1]) + ", serta " + names[-1]
     return ", ".join(names[:-1]) + " dan " + names[-1]
+
+
+_BAB = re.compile(r"^(BAB [IVXL]+)\s+(.+)$")
+
+
+def bab_parts(text: str) -> tuple[str, str] | None:
+    """ "BAB I PENDAHULUAN" -> ("BAB I", "PENDAHULUAN"): the seed sets a chapter's number on
+    one line and its title centred under it."""
+    match = _BAB.match(text)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def balanced_lines(text: str, max_chars: int = 38) -> list[str]:
+    """``text`` on as few lines as keep each within ``max_chars`` (a long word on its own),
+    broken only between words and as evenly as possible: a jabatan reads "Plt. Kepala Dinas
+    Kependudukan dan / Pencatatan Sipil Kota Pekalongan", never three ragged lines."""
+    from itertools import combinations, pairwise
+
+    words = text.split()
+    if not words:
+        return []
+    if len(" ".join(words)) <= max_chars:
+        return [" ".join(words)]
+    for count in range(2, len(words) + 1):
+        best: list[str] | None = None
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+            if best is None or max(map(len, lines)) < max(map(len, best)):
+                best = lines
+        if best is not None and max(map(len, best)) <= max(max_chars, *map(len, words)):
+            return best
+    return words

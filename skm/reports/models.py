@@ -21,12 +21,28 @@ class ReportProfile(TimeStampedModel):
     unit = models.OneToOneField(
         Unit, on_delete=models.CASCADE, related_name="report_profile", verbose_name=_("unit")
     )
+    class Acting(models.TextChoices):
+        NONE = "", _("(definitive holder)")
+        PLT = "Plt.", _("Plt. (pelaksana tugas)")
+        PLH = "Plh.", _("Plh. (pelaksana harian)")
+
     place = models.CharField(_("place of signing"), max_length=80, blank=True)
+    acting = models.CharField(
+        _("acting"),
+        max_length=4,
+        choices=Acting.choices,
+        blank=True,
+        default="",
+        help_text=_("Printed before the position: Plt. or Plh. when the head is acting."),
+    )
     position = models.CharField(
         _("position (jabatan)"),
         max_length=200,
         blank=True,
-        help_text=_("As printed above the signature, e.g. Kepala Dinas ... Kota Pekalongan."),
+        help_text=_(
+            "One line, without Plt./Plh., e.g. Kepala Dinas Kependudukan dan Pencatatan Sipil "
+            "Kota Pekalongan; the document breaks it between words."
+        ),
     )
     name = models.CharField(_("name"), max_length=120, blank=True)
     rank = models.CharField(_("rank / grade (pangkat/golongan)"), max_length=120, blank=True)

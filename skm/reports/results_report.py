@@ -18,7 +18,14 @@ from skm.org.models import Unit
 from skm.reports import blocks as b
 from skm.reports import formatting as fmt
 from skm.reports.charts import Bar, Series, bar_chart, count_bars, line_chart
-from skm.reports.data import _logo, _signatory, paragraphs, report_profile, section_text
+from skm.reports.data import (
+    _logo,
+    _signatory,
+    letterhead,
+    paragraphs,
+    report_profile,
+    section_text,
+)
 from skm.reports.texts import RESULTS
 from skm.surveys.models import Period, Response
 from skm.surveys.results import (
@@ -124,6 +131,7 @@ def results_blocks(
             ],
             subtitle_lines=[unit.name, unit.agency.city],
             logo_path=_logo(unit),
+            letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         ),
         b.Heading("RINGKASAN EKSEKUTIF", new_page=True),
         *[b.Para(t) for t in (headline, extremes, change, sample) if t],

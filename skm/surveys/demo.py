@@ -203,6 +203,57 @@ def _period(unit: Unit, name: str, start: dt.date, end: dt.date, **extra) -> tup
     )
 
 
+# The kop surat of the demo agency. The seed report prints no address: this one is marked as
+# an example, as is the drawn stand-in emblem (never a real coat of arms).
+LETTERHEAD = {
+    "government_line": "PEMERINTAH KOTA PEKALONGAN",
+    "address": "Jalan Contoh Nomor 1, Kota Pekalongan (alamat contoh data demo)",
+    "phone": "(0285) 000000 (contoh)",
+}
+EMBLEM_NAME = "logos/contoh-lambang-demo.png"
+EMBLEM_NOTE = "CONTOH: lambang pengganti data demo, bukan lambang daerah yang sah"
+
+
+def stand_in_emblem() -> bytes:
+    """A plain shield with the word CONTOH, clearly not an official emblem (PNG)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.new("RGBA", (400, 480), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    shield = [(40, 30), (360, 30), (360, 250), (200, 450), (40, 250)]
+    draw.polygon(shield, fill=(30, 90, 160), outline=(10, 40, 90), width=12)
+    draw.line([(40, 150), (360, 150)], fill=(250, 200, 40), width=10)
+    font = ImageFont.load_default(size=72)
+    draw.text((200, 210), "CONTOH", fill=(255, 255, 255), font=font, anchor="mm")
+    small = ImageFont.load_default(size=34)
+    draw.text((200, 95), "DATA DEMO", fill=(255, 255, 255), font=small, anchor="mm")
+    info = PngInfo()
+    info.add_text("Description", EMBLEM_NOTE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info)
+    return out.getvalue()
+
+
+def _letterhead(agency: Agency) -> None:
+    """Fill the demo agency's empty kop surat fields and give it the stand-in emblem."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    changed = [name for name, value in LETTERHEAD.items() if not getattr(agency, name)]
+    for name in changed:
+        setattr(agency, name, LETTERHEAD[name])
+    if not agency.logo:
+        if not default_storage.exists(EMBLEM_NAME):
+            default_storage.save(EMBLEM_NAME, ContentFile(stand_in_emblem()))
+        agency.logo.name = EMBLEM_NAME
+        changed.append("logo")
+    if changed:
+        agency.save(update_fields=changed)
+
+
 @transaction.atomic
 def demo_load() -> DemoSummary:
     """Create the demo organisation and its survey data; a second call changes nothing."""
@@ -210,6 +261,7 @@ def demo_load() -> DemoSummary:
     agency = Agency.objects.filter(name=AGENCY).first()
     if agency is None:
         agency = agency_create(name=AGENCY, city="Kota Pekalongan", slug="pemkot-pekalongan")
+    _letterhead(agency)
 
     dukcapil = _unit(agency, DUKCAPIL)
     dukcapil_services = _services(dukcapil, DUKCAPIL_SERVICES)

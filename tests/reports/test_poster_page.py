@@ -73,6 +73,8 @@ def test_the_poster_prints_the_emblem_when_the_agency_has_one(demo, tmp_path):
     from skm.reports.poster import poster_html
 
     unit, period = demo
+    unit.agency.logo = ""  # the demo's stand-in emblem away
+    unit.agency.save()
     assert "Logo " not in poster_html(unit, period)  # no empty box without a logo
     plain = Docx(io.BytesIO(build("poster", unit=unit, period=period, fmt="docx").content))
     unit.agency.logo.save("lambang.png", ContentFile(PNG))

@@ -54,7 +54,7 @@ def test_the_docx_has_the_outline_the_figures_and_the_charts(demo):
     unit, period = demo
     document = build("hasil", unit=unit, period=period, fmt="docx")
     docx = Document(io.BytesIO(document.content))
-    headings = [p.text for p in docx.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text.replace("\n", " ") for p in docx.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         "RINGKASAN EKSEKUTIF",
         "BAB I PENDAHULUAN",
