@@ -159,12 +159,12 @@ def section_text(unit: Unit, period: Period, report: str, key: str, label: str) 
 
 
 def _signatory(profile: ReportProfile, unit: Unit, day: dt.date) -> Signatory:
-    return Signatory(
-        place=line(profile.place)
-        or unit.agency.city.replace("Kota ", "").replace("Kabupaten ", ""),
     def line(text: str) -> str:  # a line break typed or pasted into a field is not kept
         return " ".join(text.split())
 
+    return Signatory(
+        place=line(profile.place)
+        or unit.agency.city.replace("Kota ", "").replace("Kabupaten ", ""),
         date=fmt.date_long(day),
         position=line(profile.position) or f"Kepala {unit.name}",
         name=line(profile.name),
@@ -353,9 +353,9 @@ def followup_report(
         agency_name=unit.agency.name,
         logo_path=_logo(unit),
         period_label=label,
+        letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         bab1=text("bab1"),
         bab2_intro=text("bab2_intro"),
-        letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         table1_caption=f"Tabel 1. Ringkasan Hasil SKM Periode {label}",
         table1=table1,
         lowest_sentence=lowest,
