@@ -226,7 +226,7 @@ def test_reports_survive_stored_control_characters(demo, fmt):
     followup = build("tindak-lanjut", unit=unit, period=period, fmt=fmt)
     if fmt == "docx":
         text = "\n".join(p.text for p in Document(io.BytesIO(results.content)).paragraphs)
-        assert "Saran responden" in text
+        assert "Keluhan dan permintaan dalam saran responden" in text  # suggestions quoted
         assert not CONTROL.search(text)
         assert Document(io.BytesIO(followup.content)).paragraphs
     else:
