@@ -169,8 +169,12 @@ def _docx_body(content: bytes):
     return etree.fromstring(package.read("word/document.xml")).find("w:body", NS)
 
 
+@pytest.mark.parametrize("libreoffice", [True, False], ids=["pages-libreoffice", "weasyprint"])
 @pytest.mark.parametrize("kind", ["tindak-lanjut", "hasil"])
-def test_docx_table_of_contents_is_filled_inside_the_field(demo, kind):
+def test_docx_table_of_contents_is_filled_inside_the_field(demo, kind, libreoffice, settings):
+    """Filled whichever way the pages are measured: LibreOffice's layout of the DOCX when
+    installed, WeasyPrint's of the same content otherwise (SKM_DOCX_TOC_LIBREOFFICE=0)."""
+    settings.DOCX_TOC_LIBREOFFICE = libreoffice
     body = _docx_body(_build(kind, demo, "docx"))
     fields = _fields(body)
     contents = [e for instruction, e in fields if instruction.startswith('TOC \\o "1-2"')]
