@@ -146,6 +146,7 @@ def world(db, settings, tmp_path):
         "priority_id": priority.pk,
         "item_id": item.pk,
         "evidence_id": evidence.pk,
+        "photo_id": 0,
         "strategy_id": strategy.pk,
         "ref": report.ref,
         "kind": "hasil",

@@ -230,6 +230,7 @@ def tracked_models() -> list[type[models.Model]]:
         "plans.CatalogueActivity",
         "reports.ReportProfile",
         "reports.ReportText",
+        "reports.SurveyPhoto",
         "reports.ReportJob",
     ]
     return [apps.get_model(label) for label in labels] + [get_user_model()]

@@ -37,9 +37,16 @@ from skm.reports.documents import (
     default_evidence_scope,
 )
 from skm.reports.jobs import job_file, report_job_create
-from skm.reports.models import ReportJob, ReportProfile, ReportText
+from skm.reports.models import ReportJob, ReportProfile, ReportText, SurveyPhoto
 from skm.reports.services import MAX_TEXT_LENGTH, report_texts_save
-from skm.reports.texts import DEFAULTS, FOLLOWUP, RESULTS, TITLES, default_text
+from skm.reports.texts import (
+    DEFAULTS,
+    FOLLOWUP,
+    RESULTS,
+    TITLES,
+    collection_dates,
+    default_text,
+)
 from skm.surveys.models import Period
 from skm.surveys.results import default_period, periods_covering
 
@@ -52,6 +59,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProfileForm(forms.ModelForm):
+    """The signature block in structured fields; each one line (a line break typed or
+    pasted from a printed document is not kept: the document breaks the jabatan itself)."""
+
     class Meta:
         model = ReportProfile
         fields = ["place", "acting", "position", "name", "rank", "nip", "decimal"]
@@ -65,9 +75,6 @@ class ProfileForm(forms.ModelForm):
 
 
 class MakeForm(forms.Form):
-    """The signature block in structured fields; each one line (a line break typed or
-    pasted from a printed document is not kept: the document breaks the jabatan itself)."""
-
     kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
     fmt = forms.ChoiceField(choices=[(f, f) for f in CONTENT_TYPES])
     size = forms.ChoiceField(choices=[("a4", "A4"), ("a3", "A3")], required=False)
@@ -152,6 +159,9 @@ def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         context["signed_label"] = fmt.date_long(signed_on)
         context["checks"] = _checks(unit, period, signed_on)
         context["published_kinds"] = PUBLISHED_KINDS
+        from skm.reports.results_report import results_missing
+
+        context["results_fields"] = results_missing(period, unit)
     return render(request, "dashboard/reports.html", context)
 
 
@@ -317,7 +327,9 @@ def report_texts(request: HttpRequest, unit_slug: str, report: str) -> HttpRespo
             if errors
             else saved[key].text
             if key in saved
-            else default_text(report, key, unit=unit.name, period=label),
+            else default_text(
+                report, key, unit=unit.name, period=label, collection=collection_dates(period)
+            ),
             "edited": key in saved,
             "error": errors.get(key, ""),
         }
@@ -334,5 +346,73 @@ def report_texts(request: HttpRequest, unit_slug: str, report: str) -> HttpRespo
             "sections": sections,
             "errors": list(errors.items()),
             "max_length": MAX_TEXT_LENGTH,
+            "photos": list(SurveyPhoto.objects.filter(unit=unit, period=period))
+            if report == RESULTS
+            else None,
+            "photo_form": PhotoForm() if report == RESULTS else None,
         },
     )
+
+
+class PhotoForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Photo (JPEG or PNG)"))
+    caption = forms.CharField(
+        label=gettext_lazy("Caption"),
+        max_length=255,
+        required=False,
+        help_text=gettext_lazy("E.g. Pengisian kuesioner di kios pelayanan."),
+    )
+    public = forms.BooleanField(
+        label=gettext_lazy("Public (printed in documents meant for publication)"),
+        required=False,
+        initial=True,
+    )
+
+
+def _texts_url(unit: Unit, period: Period) -> str:
+    return reverse("dashboard:report_texts", args=[unit.slug, RESULTS]) + f"?periode={period.slug}"
+
+
+@login_required
+@require_POST
+def report_photo_add(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """Upload a photo of the survey itself (the Laporan Hasil's Lampiran 3)."""
+    from skm.plans.evidence import EvidenceRefused
+    from skm.reports.services import survey_photo_add
+
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    _periods, period = _period(request, unit, request.POST.get("periode", ""))
+    if period is None:
+        raise Http404
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("The photo was not saved: choose a JPEG or PNG file."))
+        return redirect(_texts_url(unit, period))
+    try:
+        survey_photo_add(
+            unit=unit,
+            period=period,
+            upload=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"],
+            public=form.cleaned_data["public"],
+            user=request.user,
+        )
+    except EvidenceRefused as refused:
+        messages.error(request, _("The photo was not saved: %(reason)s") % {"reason": refused})
+    else:
+        messages.success(request, _("The photo was added to the survey's documentation."))
+    return redirect(_texts_url(unit, period))
+
+
+@login_required
+@require_POST
+def report_photo_delete(request: HttpRequest, unit_slug: str, photo_id: int) -> HttpResponse:
+    from skm.reports.services import survey_photo_delete
+
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    photo = SurveyPhoto.objects.filter(pk=photo_id, unit=unit).select_related("period").first()
+    if photo is None:
+        raise Http404
+    survey_photo_delete(photo)
+    messages.success(request, _("The photo was removed from the survey's documentation."))
+    return redirect(_texts_url(unit, photo.period))

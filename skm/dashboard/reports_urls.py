@@ -28,4 +28,10 @@ urlpatterns = [
         reports.report_texts,
         name="report_texts",
     ),
+    path("unit/<slug:unit_slug>/laporan/foto/", reports.report_photo_add, name="report_photo_add"),
+    path(
+        "unit/<slug:unit_slug>/laporan/foto/<int:photo_id>/hapus/",
+        reports.report_photo_delete,
+        name="report_photo_delete",
+    ),
 ]

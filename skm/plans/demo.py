@@ -171,5 +171,8 @@ def demo_plans(agency: Agency) -> bool:
     from skm.reports.models import ReportProfile
 
     ReportProfile.objects.get_or_create(unit=unit, defaults=SEED_SIGNATORY)
+    from skm.reports.demo import demo_survey_texts
+
+    demo_survey_texts(unit, period)
     plan_finalise(plan, user=None, note="Data contoh dari laporan tindak lanjut Semester I 2025.")
     return True

@@ -14,7 +14,9 @@ poster prints neither the plan nor its evidence, so it has none):
 - percent: the % realised the document prints counts every item marked done; when some were
   done after the report date, the figure on the report date differs and both are named;
 - evidence-private: evidence not marked public, with what the chosen evidence scope does
-  with it (left out with "publik", printed with "semua").
+  with it (left out with "publik", printed with "semua"): the plan's evidence in the Laporan
+  Tindak Lanjut, the survey's own photos (SurveyPhoto) in the Laporan Hasil, which never
+  prints the follow-up's photos.
 """
 
 from __future__ import annotations
@@ -67,13 +69,14 @@ def report_checks(
     per document, skm.reports.documents.default_evidence_scope)."""
     if kind == "poster":
         return []
+    scope = evidence_scope or default_evidence_scope(kind)
+    photos = _private_survey_photos(unit, period, scope) if kind == "hasil" else []
     plan = Plan.objects.filter(unit=unit, period=period).select_related("period", "unit").first()
     if plan is None:
-        return []
+        return photos
     from skm.reports.data import report_profile
 
     signed_on = signed_on or timezone.localdate()
-    scope = evidence_scope or default_evidence_scope(kind)
     decimal = report_profile(unit).decimal
     view = plan_view(plan, today=signed_on)
     signed = fmt.date_long(signed_on)
@@ -158,7 +161,7 @@ def report_checks(
                         },
                     )
                 )
-            private = [e for e in row.evidence if not e.public]
+            private = [e for e in row.evidence if not e.public] if kind != "hasil" else []
             if private:
                 values = {
                     "number": number,
@@ -180,6 +183,7 @@ def report_checks(
                         "choose all evidence for an internal copy."
                     )
                 checks.append(Check("evidence-private", number, message % values))
+    checks += photos
     if late and view.percent is not None:
         by_date = view.realised - len(late)
         checks.append(
@@ -205,3 +209,29 @@ def report_checks(
             )
         )
     return checks
+
+
+def _private_survey_photos(unit: Unit, period: Period, scope: str) -> list[Check]:
+    """The Laporan Hasil's appendix prints the survey's own photos: those not marked public."""
+    from skm.reports.models import SurveyPhoto
+
+    private = list(SurveyPhoto.objects.filter(unit=unit, period=period, public=False))
+    if not private:
+        return []
+    values = {
+        "count": len(private),
+        "names": ", ".join(_short(p.caption or p.original_name, 60) for p in private),
+    }
+    if scope == EVIDENCE_ALL:
+        message = _(
+            "%(count)s photo(s) of the survey not marked public (%(names)s) will be printed "
+            "in the appendix. Keep this document internal or choose public evidence only."
+        )
+    else:
+        message = _(
+            "%(count)s photo(s) of the survey not marked public (%(names)s): not printed, "
+            "since this document prints public evidence only. Upload them again as public on "
+            "the texts page if they may be published, or choose all evidence for an internal "
+            "copy."
+        )
+    return [Check("evidence-private", "", message % values)]

@@ -18,7 +18,7 @@ from skm.plans.selectors import plan_view
 from skm.reports import formatting as fmt
 from skm.reports.models import ReportProfile, ReportText
 from skm.reports.services import MAX_TEXT_LENGTH
-from skm.reports.texts import FOLLOWUP, default_text
+from skm.reports.texts import FOLLOWUP, collection_dates, default_text
 from skm.surveys.models import Period
 
 
@@ -155,7 +155,9 @@ def section_text(unit: Unit, period: Period, report: str, key: str, label: str) 
         # Texts are limited when saved (skm.reports.services); one stored before that
         # limit cannot make a document take minutes.
         return saved.text[:MAX_TEXT_LENGTH]
-    return default_text(report, key, unit=unit.name, period=label)
+    return default_text(
+        report, key, unit=unit.name, period=label, collection=collection_dates(period)
+    )
 
 
 def _signatory(profile: ReportProfile, unit: Unit, day: dt.date) -> Signatory:

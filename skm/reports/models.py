@@ -124,3 +124,39 @@ class ReportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.fmt} {self.unit} {self.period} ({self.status})"
+
+
+class SurveyPhoto(models.Model):
+    """A photo of the survey itself (the kiosk, the paper questionnaires, an FGD) for the
+    appendix "Dokumentasi Pelaksanaan Survei" of the Laporan Hasil; checked, cleaned and
+    stored like plan evidence (skm.plans.evidence), images only."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    stored_name = models.CharField(_("stored name"), max_length=64, unique=True, editable=False)
+    thumbnail_name = models.CharField(_("thumbnail"), max_length=64, blank=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    public = models.BooleanField(
+        _("public"), default=True, help_text=_("Printed in documents meant for publication.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey photo")
+        verbose_name_plural = _("survey photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name

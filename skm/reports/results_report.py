@@ -133,6 +133,7 @@ def results_blocks(
             logo_path=_logo(unit),
             letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         ),
+        *_foreword(text("kata_pengantar")),
         b.Heading("RINGKASAN EKSEKUTIF", new_page=True),
         *[b.Para(t) for t in (headline, extremes, change, sample) if t],
         *text("ringkasan"),
@@ -146,6 +147,7 @@ def results_blocks(
         b.Heading("BAB II PENGUMPULAN DATA", new_page=True),
         b.Heading("A. Pelaksana", level=2),
         *text("pelaksana"),
+        *_team_blocks(unit, period, label),
         b.Heading("B. Metode", level=2),
         *_method(period, result, unit, num),
         b.Heading("C. Lokasi", level=2),
@@ -155,6 +157,7 @@ def results_blocks(
             f"Survei dilaksanakan pada {fmt.date_long(period.start_date)} sampai dengan "
             f"{fmt.date_long(period.end_date)} ({label})."
         ),
+        *_schedule_blocks(unit, period, label),
         b.Heading("E. Populasi, Sampel dan Kuesioner", level=2),
         *_sample_blocks(period, unit, result, sample, num),
         b.Heading("BAB III HASIL PENGOLAHAN DATA", new_page=True),
@@ -186,7 +189,6 @@ def results_blocks(
         b.Heading("Lampiran 2. Olah Data", level=2),
         *_olah_data_blocks(result, num),
         b.Portrait(),
-        b.Heading("Lampiran 3. Dokumentasi", level=2),
         *_documentation_blocks(period, unit, public_only),
     ]
     title = f"Laporan Hasil SKM {unit.name} {label}"
@@ -689,24 +691,103 @@ def _olah_data_blocks(result, num) -> list:
 
 
 def _documentation_blocks(period: Period, unit: Unit, public_only: bool) -> list:
-    """The photos of the period's follow-up (plan evidence of the unit), each with its
-    caption; PDFs are listed by name."""
+    """Lampiran 3: the photos of the survey itself (SurveyPhoto: the kiosk, the paper
+    questionnaires, an FGD), each with its caption. The follow-up's photos (plan evidence)
+    belong to the Laporan Tindak Lanjut and are never printed here. Without photos the
+    appendix is left out (the report page names it as not filled in)."""
     from skm.plans.evidence import evidence_path
-    from skm.plans.models import Evidence
 
-    rows = Evidence.objects.filter(
-        item__priority__plan__unit=unit, item__priority__plan__period=period
-    ).order_by("item__priority__position", "item__position", "pk")
-    if public_only:
-        rows = rows.filter(public=True)
-    rows = list(rows)
+    rows = list(_survey_photos(period, unit, public_only))
     if not rows:
-        return [b.Para("Belum ada dokumentasi yang diunggah untuk periode ini.", indent=False)]
+        return []
+    return [
+        b.Heading("Lampiran 3. Dokumentasi Pelaksanaan Survei", level=2),
+        *(
+            b.Picture(str(evidence_path(row.stored_name)), row.caption or row.original_name)
+            for row in rows
+        ),
+    ]
+
+
+def _survey_photos(period: Period, unit: Unit, public_only: bool):
+    from skm.reports.models import SurveyPhoto
+
+    rows = SurveyPhoto.objects.filter(unit=unit, period=period).order_by("uploaded_at", "pk")
+    return rows.filter(public=True) if public_only else rows
+
+
+def _foreword(paras: list) -> list:
+    """The Kata Pengantar before the summary; nothing when its text is empty."""
+    return [b.Heading("KATA PENGANTAR", new_page=True), *paras] if paras else []
+
+
+def _section(unit: Unit, period: Period, key: str, label: str) -> str:
+    return section_text(unit, period, RESULTS, key, label).strip()
+
+
+def _team_blocks(unit: Unit, period: Period, label: str) -> list:
+    """BAB II A: the survey team (one member per line: position | role in the team) and
+    the decree (SK) that formed it; nothing for what the unit has not filled in."""
+    from skm.reports.texts import rows as two_columns
+
+    team = two_columns(_section(unit, period, "tim", label))
+    decree = " ".join(_section(unit, period, "sk", label).split()).rstrip(".")
     out: list = []
-    for row in rows:
-        caption = row.caption or row.original_name
-        if row.is_image:
-            out.append(b.Picture(str(evidence_path(row.stored_name)), caption))
-        else:
-            out.append(b.Para(f"Dokumen: {caption}", indent=False))
+    if team:
+        out.append(
+            b.Para(
+                "Susunan tim SKM adalah sebagai berikut"
+                + (f", ditetapkan dengan {decree}." if decree else ".")
+            )
+        )
+        out.append(
+            b.Table(
+                "Tabel 2.1. Susunan tim SKM",
+                ["No", "Jabatan", "Kedudukan dalam tim"],
+                [[str(i), name, role or "-"] for i, (name, role) in enumerate(team, 1)],
+                [1.2, 9.3, 5.5],
+                numeric={0},
+            )
+        )
+    elif decree:
+        out.append(b.Para(f"Tim SKM ditetapkan dengan {decree}."))
     return out
+
+
+def _schedule_blocks(unit: Unit, period: Period, label: str) -> list:
+    """BAB II D: the schedule, one stage per line (stage | dates); by default the period's
+    dates for data collection."""
+    from skm.reports.texts import rows as two_columns
+
+    stages = two_columns(_section(unit, period, "jadwal", label))
+    if not stages:
+        return []
+    return [
+        b.Table(
+            "Tabel 2.2. Jadwal pelaksanaan survei",
+            ["No", "Tahapan", "Waktu"],
+            [[str(i), stage, when or "-"] for i, (stage, when) in enumerate(stages, 1)],
+            [1.2, 6.3, 8.5],
+            numeric={0},
+        )
+    ]
+
+
+def results_missing(period: Period, unit: Unit) -> dict[str, list[str]]:
+    """For the report page, never printed: the Laporan Hasil's own fields still empty
+    ("missing") and those still holding the default text ("default")."""
+    from skm.reports.models import ReportText
+    from skm.reports.texts import REQUIRED, REVIEW
+
+    edited = set(
+        ReportText.objects.filter(unit=unit, period=period, report=RESULTS)
+        .exclude(text="")
+        .values_list("key", flat=True)
+    )
+    missing = [name for key, name in REQUIRED.items() if key not in edited]
+    if not _survey_photos(period, unit, False).exists():
+        missing.append("Dokumentasi Pelaksanaan Survei")
+    return {
+        "missing": missing,
+        "default": [name for key, name in REVIEW.items() if key not in edited],
+    }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from skm.org.models import Unit
 from skm.reports.models import ReportText
-from skm.reports.texts import DEFAULTS, TITLES, default_text
+from skm.reports.texts import DEFAULTS, TITLES, collection_dates, default_text
 from skm.surveys.models import Period
 from skm.surveys.text import clean_text
 
@@ -59,10 +59,60 @@ def report_texts_save(
         raise ValidationError(errors)
     with transaction.atomic():
         for key, text in cleaned.items():
-            default = default_text(report, key, unit=unit.name, period=label)
+            default = default_text(
+                report, key, unit=unit.name, period=label, collection=collection_dates(period)
+            )
             if key in reset or not text or text == default:
                 ReportText.objects.filter(unit=unit, period=period, report=report, key=key).delete()
             else:
                 ReportText.objects.update_or_create(
                     unit=unit, period=period, report=report, key=key, defaults={"text": text}
                 )
+
+
+def survey_photo_add(*, unit: Unit, period: Period, upload, caption: str, public: bool, user):
+    """Store a photo of the survey itself for the Laporan Hasil's appendix, checked and
+    cleaned by skm.plans.evidence (content sniffed, size and pixels bounded, EXIF removed);
+    photos only (JPEG, PNG). EvidenceRefused with the reason otherwise; nothing is kept then.
+    """
+    from skm.plans import evidence as files
+    from skm.reports.models import SurveyPhoto
+
+    head = upload.read(16)
+    upload.seek(0)
+    if files.sniff(head) not in ("image/jpeg", "image/png"):
+        raise files.EvidenceRefused(
+            _(
+                "Only photos (JPEG, PNG) are accepted for the survey's documentation; this "
+                "file is not one."
+            )
+        )
+    stored = files.store(upload)
+    try:
+        with transaction.atomic():
+            return SurveyPhoto.objects.create(
+                unit=unit,
+                period=period,
+                stored_name=stored.stored_name,
+                thumbnail_name=stored.thumbnail_name,
+                original_name=(getattr(upload, "name", "") or "foto")[:255],
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                caption=clean_text(caption)[:255],
+                public=public,
+                uploaded_by=user,
+            )
+    except Exception:
+        files.remove(stored.stored_name, stored.thumbnail_name)
+        raise
+
+
+def survey_photo_delete(photo) -> None:
+    """Remove a survey photo, then its files (the record first: a failure leaves a file
+    without a record, never a record without its file)."""
+    from skm.plans import evidence as files
+
+    names = (photo.stored_name, photo.thumbnail_name)
+    photo.delete()
+    files.remove(*names)

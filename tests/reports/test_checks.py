@@ -153,18 +153,30 @@ def _make_private(unit, period, number: str) -> Evidence:
     return evidence
 
 
+# The Laporan Hasil prints the survey's own photos, never the follow-up's (issue #14 point 10).
+KIOSK = "Pengisian kuesioner di kios pelayanan (gambar contoh)"
+PAPER = "Pengisian kuesioner kertas di ruang tunggu (gambar contoh)"
+
+
+def _make_photo_private(unit, period):
+    from skm.reports.models import SurveyPhoto
+
+    SurveyPhoto.objects.filter(unit=unit, period=period, caption=KIOSK).update(public=False)
+
+
 def test_a_private_photo_is_not_in_the_default_laporan_hasil(demo):
     unit, period = demo
     _make_private(unit, period, "1.1")
+    _make_photo_private(unit, period)
     default = _docx_text(build("hasil", unit=unit, period=period, fmt="docx").content)
-    assert "Dokumentasi kegiatan 1.2 (gambar contoh)" in default
-    assert "Dokumentasi kegiatan 1.1 (gambar contoh)" not in default
+    assert PAPER in default and KIOSK not in default
+    assert "Dokumentasi kegiatan" not in default  # the follow-up's photos are not printed
     everything = _docx_text(
         build("hasil", unit=unit, period=period, fmt="docx", evidence="semua").content
     )
-    assert "Dokumentasi kegiatan 1.1 (gambar contoh)" in everything
+    assert KIOSK in everything and "Dokumentasi kegiatan" not in everything
     pdf = " ".join(_pdf_text(build("hasil", unit=unit, period=period, fmt="pdf").content).split())
-    assert "Dokumentasi kegiatan 1.1 (gambar contoh)" not in pdf
+    assert KIOSK not in pdf
     # the Laporan Tindak Lanjut is internal: all evidence by default, public only on request
     followup = build("tindak-lanjut", unit=unit, period=period, fmt="docx")
     assert len(Document(io.BytesIO(followup.content)).inline_shapes) == 5
@@ -172,7 +184,10 @@ def test_a_private_photo_is_not_in_the_default_laporan_hasil(demo):
     assert len(Document(io.BytesIO(public.content)).inline_shapes) == 4
     # the check says what is left out and what to do
     private = [c for c in _checks(unit, period, "hasil") if c.code == "evidence-private"]
-    assert [c.item for c in private] == ["1.1"] and "tidak dicetak" in private[0].message
+    assert len(private) == 1 and "kios pelayanan" in private[0].message
+    assert "tidak dicetak" in private[0].message
+    followup = [c for c in _checks(unit, period) if c.code == "evidence-private"]
+    assert [c.item for c in followup] == ["1.1"]  # the plan's evidence: the follow-up report
     printed = [
         c for c in _checks(unit, period, "hasil", scope="semua") if c.code == "evidence-private"
     ]
@@ -182,6 +197,7 @@ def test_a_private_photo_is_not_in_the_default_laporan_hasil(demo):
 def test_the_choice_passes_through_the_job_and_the_command(client, demo, tmp_path):
     unit, period = demo
     _make_private(unit, period, "1.1")
+    _make_photo_private(unit, period)
     client.force_login(member(unit, "kepala", Membership.Role.HEAD))
     page = client.get(BASE + "?periode=semester-i-2025").content.decode()
     assert 'name="evidence_scope"' in page
@@ -196,7 +212,7 @@ def test_the_choice_passes_through_the_job_and_the_command(client, demo, tmp_pat
         assert "Butir 1.2" in job_page and "Bukti yang dicetak" in job_page
         download = client.get(f"{BASE}tugas/{job.ref}/unduh/")
         text = _docx_text(b"".join(download.streaming_content))
-        assert ("Dokumentasi kegiatan 1.1 (gambar contoh)" in text) is expected, scope
+        assert (KIOSK in text) is expected, scope
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "hasil.docx"
     call_command(
@@ -217,7 +233,7 @@ def test_the_choice_passes_through_the_job_and_the_command(client, demo, tmp_pat
         stdout=out,
         stderr=err,
     )
-    assert "Dokumentasi kegiatan 1.1 (gambar contoh)" in _docx_text(target.read_bytes())
+    assert KIOSK in _docx_text(target.read_bytes())
     assert "Butir 1.2" in err.getvalue() and "Butir 2.1" in err.getvalue()
     assert "Butir" not in out.getvalue()
 
@@ -226,11 +242,11 @@ def test_the_api_takes_the_evidence_choice(client, demo):
     from skm.surveys.invitations import api_key_create
 
     unit, period = demo
-    _make_private(unit, period, "1.1")
+    _make_photo_private(unit, period)
     _k, key = api_key_create(unit=unit, name="arsip")
     url = f"/api/v1/reports/{DUKCAPIL}/semester-i-2025/hasil?format=docx"
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    caption = "Dokumentasi kegiatan 1.1 (gambar contoh)"
+    caption = KIOSK
     assert caption not in _docx_text(client.get(url, **auth).content)
     assert caption in _docx_text(client.get(url + "&bukti=semua", **auth).content)
     assert client.get(url + "&bukti=rahasia", **auth).status_code == 422

@@ -56,6 +56,7 @@ def test_the_docx_has_the_outline_the_figures_and_the_charts(demo):
     docx = Document(io.BytesIO(document.content))
     headings = [p.text.replace("\n", " ") for p in docx.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
+        "KATA PENGANTAR",
         "RINGKASAN EKSEKUTIF",
         "BAB I PENDAHULUAN",
         "BAB II PENGUMPULAN DATA",
@@ -88,8 +89,8 @@ def test_the_docx_has_the_outline_the_figures_and_the_charts(demo):
     assert "telah menindaklanjuti rencana tindak lanjut sebanyak 100%" in text
     assert "Pembobotan:" in text
     # seven charts (five profile breakdowns, the elements, the trend) as pictures Word can
-    # show, and the five documentation photos
-    assert len(docx.inline_shapes) == 12
+    # show, and the two photos of the survey itself (the follow-up's five are not printed)
+    assert len(docx.inline_shapes) == 9
     sizes = {(round(s.page_width.mm), round(s.page_height.mm)) for s in docx.sections}
     assert sizes == {(210, 297), (297, 210)}  # the olah-data table is landscape
 
