@@ -223,14 +223,31 @@ def poster_docx(unit: Unit, period: Period, *, size: str = "a4", base_url: str =
             run.font.color.rgb = color
         return p
 
+    head = None
     if c.logo:
-        p = line()
+        # The emblem beside the agency and unit names (a borderless row), not above them:
+        # stacked, it pushed the poster onto a second page.
+        head = doc.add_table(rows=1, cols=2)
+        head.alignment = WD_TABLE_ALIGNMENT.CENTER
+        head.autofit = False
+        for i, width in enumerate((2.6 * z, text_width - 2.6 * z)):
+            head.columns[i].width = head.rows[0].cells[i].width = Cm(width)
         try:
-            p.add_run().add_picture(c.logo, height=Cm(2.4 * z))
+            picture = head.rows[0].cells[0].paragraphs[0]
+            picture.add_run().add_picture(c.logo, height=Cm(2.2 * z))
         except (OSError, ValueError, UnrecognizedImageError):  # left out, never a failure
-            p._p.getparent().remove(p._p)
-    line(d.unit.agency.name, 13)
-    line(d.unit.name.upper(), 19, bold=True, color=blue, after=4)
+            head._tbl.getparent().remove(head._tbl)
+            head = None
+    if head is not None:
+        names = head.rows[0].cells[1]
+        cell_text(names, d.unit.agency.name, 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+        p = names.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(d.unit.name.upper())
+        run.font.size, run.bold, run.font.color.rgb = Pt(19 * z), True, blue
+    else:
+        line(d.unit.agency.name, 13)
+        line(d.unit.name.upper(), 19, bold=True, color=blue, after=4)
     line("INDEKS KEPUASAN MASYARAKAT (IKM)", 16, bold=True, before=6)
     line(f"Periode survei: {c.start} s.d. {c.end} ({d.period.name})", 11, after=8)
 
@@ -289,12 +306,12 @@ def poster_docx(unit: Unit, period: Period, *, size: str = "a4", base_url: str =
         cell_text(cells[2], score, 11, bold=True, align=centre)
         cell_text(cells[3], element.grade or "*", 11, bold=True, align=centre)
     for row in table.rows:
-        row.height = Cm(0.8 * z)
+        row.height = Cm(0.72 * z)
 
     line(f"Nama Layanan: {c.services}", 12, bold=True, before=10, after=6)
     line("TERIMA KASIH ATAS PENILAIAN YANG TELAH ANDA BERIKAN", 14, bold=True, color=blue, after=6)
     p = line()
-    p.add_run().add_picture(io.BytesIO(qr_png(c.link)), width=Cm(4.2 * z))
+    p.add_run().add_picture(io.BytesIO(qr_png(c.link)), width=Cm(3.8 * z))
     line("Pindai kode QR untuk hasil lengkap:", 9)
     line(c.link, 9, bold=True)
     if d.pending:
