@@ -82,7 +82,11 @@ def _figures(unit, period):
 
 
 def _without_identifiers(text: str) -> str:
-    # A NIP is an identifier, not a count; years are not grouped either.
+    # A NIP and a telephone number in the letterhead ("(0285) 000000") are identifiers,
+    # not counts; years are not grouped either.
+    text = re.sub(r"\(0\d{2,3}\)\s*\d[\d\s-]*", "", text)
+    # A letter's number ("Nomor 400.14/012/2025") is an identifier too.
+    text = re.sub(r"\d+(?:[.,]\d+)*(?:/[\w.]+)+", "", text)
     return re.sub(r"NIP\.?\s*\d+", "", text)
 
 
