@@ -21,6 +21,7 @@ class ReportProfile(TimeStampedModel):
     unit = models.OneToOneField(
         Unit, on_delete=models.CASCADE, related_name="report_profile", verbose_name=_("unit")
     )
+
     class Acting(models.TextChoices):
         NONE = "", _("(definitive holder)")
         PLT = "Plt.", _("Plt. (pelaksana tugas)")
