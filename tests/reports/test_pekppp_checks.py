@@ -76,3 +76,13 @@ def test_the_report_page_shows_the_band_warning(client, demo):
         f"/staf/unit/{DUKCAPIL}/laporan/?periode={period.slug}&tanggal=2025-10-01"
     ).content.decode()
     assert "turun dari 4 menjadi 3" in page
+
+
+def test_making_the_document_does_not_record_its_issue_date(demo):
+    from skm.reports.documents import build
+
+    unit, period, plan = demo
+    plan_set_report_date(plan, dt.date(2025, 6, 30), None)
+    build("tindak-lanjut", unit=unit, period=period, fmt="docx", signed_on=dt.date(2025, 8, 22))
+    plan.refresh_from_db()
+    assert plan.followup_reported_on is None  # signing a copy is not issuing it
