@@ -118,6 +118,12 @@ def survey_photo_delete(photo) -> None:
     files.remove(*names)
 
 
+def survey_photo_set_public(photo, public: bool) -> None:
+    """Whether documents meant for publication print the photo (skm.reports.documents)."""
+    photo.public = bool(public)
+    photo.save(update_fields=["public"])
+
+
 def _checked_url(url: str) -> str:
     """An http(s) address or ""; ValidationError naming the field otherwise."""
     from urllib.parse import urlsplit
