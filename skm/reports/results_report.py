@@ -771,7 +771,7 @@ def _previous_followup_blocks(period: Period, unit: Unit, d: str, *, number: int
             f"Tabel L.{number}. Realisasi rencana tindak lanjut {earlier_label}",
             ["No", "Unsur", "Program/kegiatan", "Waktu", "Status dan realisasi", "Selesai"],
             rows,
-            [1.1, 2.4, 4.4, 2.1, 3.9, 2.1],
+            [1.1, 3.0, 4.2, 2.1, 3.5, 2.1],
             numeric={0},
         ),
         b.Para(f"{formula}."),
