@@ -40,7 +40,8 @@ def test_a_date_of_signing_past_the_boundary_is_warned_with_the_last_good_date(d
     checks = _pekppp(unit, period, dt.date(2025, 10, 1))
     assert [c.code for c in checks] == ["pekppp-band"]
     message = checks[0].message
-    assert "30 September 2025" in message and "1 Oktober 2025" in message
+    assert "selesai pada 15 Agustus 2025" in message and "melewati 30 September 2025" in message
+    assert "(1 Oktober 2025)" in message and "paling lambat 30 September 2025" in message
     assert "dari 4 menjadi 3" in message and "tanggal penandatanganan" in message
     # the other documents do not carry this check
     assert _pekppp(unit, period, dt.date(2025, 10, 1), "hasil") == []
