@@ -13,6 +13,7 @@ poppler gives every word with its box):
     captured as ``build`` hands it to WeasyPrint), which knows which row a line belongs to;
 (c) every number of the DAFTAR ISI (and DAFTAR TABEL, DAFTAR GAMBAR) is the number printed
     at the foot of the page where the heading or caption stands;
+(e) the signature block shares its page with the text before it;
 (d) no word is cut at a line end: a line ending in "-" only where the source has the hyphen
     (no "Ta-hun", "Penang-gung"), no word split without one ("Penanggun g"), and "TW 1" ...
     "TW 4" on one line each.
@@ -25,7 +26,8 @@ a page, their first rows on the next, and without ``tbody tr:last-child { break-
 avoid }`` BAB III's last row stood alone; (c) with the footer printing
 ``counter(page, lower-roman)`` every entry is named ("KATA PENGANTAR ... 5" on the page
 numbered v); (d) ``hyphens: auto`` on ``th`` gave "Ta-" + "hun", "Penang-" + "gung", a
-``TW`` over its number, and the fixed 2.4 cm column "Penanggun" + "g".
+``TW`` over its number, and the fixed 2.4 cm column "Penanggun" + "g"; (e) the Laporan
+Hasil's signature stood alone on its last page before ``break-before: avoid``.
 """
 
 from __future__ import annotations
@@ -264,6 +266,25 @@ def test_captions_share_a_page_with_their_table_and_no_row_stands_alone(document
             assert starts_there or len(on_last) >= 2, (
                 f"{name}: the last row of {label!r} stands alone on page {last_page + 1}"
             )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_signature_never_stands_alone_on_a_page(documents, name):
+    """The signature block shares its page with the text it closes (the paragraph or table
+    just before it), as an official letter is signed."""
+    doc = _document(documents, name)
+    if doc.kind not in WITH_CONTENTS:
+        pytest.skip("the poster is not signed")
+    root, pages = _layout(doc.html)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    signatures = [e for e in root.iter() if "signature-wrap" in (e.get("class") or "")]
+    assert signatures, f"{name}: no signature block"
+    for signature in signatures:
+        siblings = list(parents[signature])
+        before = siblings[siblings.index(signature) - 1]
+        assert pages[id(before)][-1] == pages[id(signature)][0], (
+            f"{name}: the signature stands alone on page {pages[id(signature)][0] + 1}"
+        )
 
 
 # (c) ---------------------------------------------------------------------------------------
