@@ -3,7 +3,8 @@ function writes as DOCX and another as HTML for the PDF, so both hold the same c
 
 Blocks: Heading, Para, Bullets, Table, Figure (an SVG chart from skm.reports.charts, put
 into Word as PNG), Picture (a photo file), PageBreak, Landscape (the following blocks on
-landscape pages, until Portrait), Signature, Cover.
+landscape pages, until Portrait), Signature, Cover, ContentsLists (where the table of
+contents and the lists of tables and figures go; after the cover when there is none).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from skm.reports.docx_render import (
     bab_headings,
     caption_styles,
     cover,
+    fit_to_minima,
     save_with_pages,
     signature,
     text_width_cm,
@@ -121,6 +123,13 @@ class Portrait:
 
 
 @dataclass(frozen=True)
+class ContentsLists:
+    """Where DAFTAR ISI, DAFTAR TABEL and DAFTAR GAMBAR are printed (each on a new page):
+    after the Kata Pengantar, as Indonesian reports are bound. Without one they follow the
+    cover."""
+
+
+@dataclass(frozen=True)
 class SignatureBlock:
     signatory: Signatory
 
@@ -148,9 +157,12 @@ def contents(blocks: list) -> Contents:
     return out
 
 
-def _docx_contents(document, blocks: list) -> tuple[list, list[list[Entry]]]:
+def _docx_contents(
+    document, blocks: list, *, new_page: bool = False
+) -> tuple[list, list[list[Entry]]]:
     """DAFTAR ISI, and DAFTAR TABEL and DAFTAR GAMBAR when there are any, each a Word TOC
-    field written with its entries (pages filled by save_with_pages, skm.reports.toc)."""
+    field written with its entries (pages filled by save_with_pages, skm.reports.toc).
+    ``new_page``: DAFTAR ISI starts a page (it does not follow the cover's page break)."""
     found = contents(blocks)
     lists = [
         ("DAFTAR ISI", TOC_INSTRUCTION, found.headings),
@@ -163,7 +175,7 @@ def _docx_contents(document, blocks: list) -> tuple[list, list[list[Entry]]]:
             continue
         heading = document.add_paragraph(title, style="Title")
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        heading.paragraph_format.page_break_before = index > 0
+        heading.paragraph_format.page_break_before = index > 0 or new_page
         placed += toc_field(document, instruction, entries)
         groups.append(entries)
     return placed, groups
@@ -181,13 +193,18 @@ def to_docx(
     _page_numbers(section, cover=bool(blocks) and isinstance(blocks[0], Cover))
     _properties(document, title=title, author=author, subject=subject)
     placed, groups = [], []  # the tables of contents, written after the cover
+    lists_placed = any(isinstance(block, ContentsLists) for block in blocks)
+    after_cover = False  # the cover ends with a page break: no second one (a blank page)
     for block in blocks:
         if isinstance(block, Cover):
             _docx_cover(document, block)
-            placed, groups = _docx_contents(document, blocks)
+            if not lists_placed:
+                placed, groups = _docx_contents(document, blocks)
+        elif isinstance(block, ContentsLists):
+            placed, groups = _docx_contents(document, blocks, new_page=not after_cover)
         elif isinstance(block, Heading):
             heading = document.add_heading(block.text, level=block.level)
-            heading.paragraph_format.page_break_before = block.new_page
+            heading.paragraph_format.page_break_before = block.new_page and not after_cover
         elif isinstance(block, Para):
             paragraph = document.add_paragraph(block.text)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -225,6 +242,8 @@ def to_docx(
             _page_numbers(section)
         elif isinstance(block, SignatureBlock):
             signature(document, block.signatory)
+        # right after the cover's page break (when the lists are not written there)
+        after_cover = isinstance(block, Cover) and lists_placed
     bab_headings(document)
     return save_with_pages(
         document,
@@ -283,13 +302,39 @@ def _docx_cover(document, block: Cover) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+# The PDF's tables (blocks.html): 9 pt DejaVu Sans, wider than the DOCX's Arial; a generous
+# width of one bold character, the cells' padding (4 pt a side) and the text block's width.
+PDF_CHAR_CM_AT_9PT = 0.24
+PDF_PADDING_CM = 8 / 72 * 2.54
+PDF_TEXT_CM = {False: 21.0 - 5.0, True: 29.7 - 5.0}  # portrait, landscape (2.5 cm margins)
+
+
+def pdf_widths(block: Table, *, landscape: bool = False) -> list[float]:
+    """The columns of a PDF table (cm): the widths asked for, widened so that the longest
+    word of every column (header or cell) stands on one line, fitted to the text block
+    (the table is laid out fixed, its words never split or hyphenated: issue #14, point 6).
+    A word longer than a third of the page is left to wrap inside its cell."""
+    limit = PDF_TEXT_CM[landscape]
+    minima = []
+    for column in range(len(block.widths)):
+        texts = [block.headers[column] if column < len(block.headers) else ""]
+        texts += [row[column] for row in block.rows if column < len(row)]
+        longest = max((len(word) for text in texts for word in str(text).split()), default=0)
+        minima.append(min(longest * PDF_CHAR_CM_AT_9PT + PDF_PADDING_CM, limit / 3))
+    return fit_to_minima(list(block.widths), minima, limit)
+
+
 def to_html(blocks: list, *, title: str, author: str, font: str = "") -> str:
     """``font``: a font family for the whole document instead of the PDF's (to measure the
     DOCX's pages with Arial's metrics, skm.reports.toc)."""
-    rendered = []
+    rendered, landscape = [], False
     for index, block in enumerate(blocks):
         kind = type(block).__name__.lower()
         extra = {"id": f"b{index}"}
+        if isinstance(block, Landscape | Portrait):
+            landscape = isinstance(block, Landscape)
+        if isinstance(block, Table):
+            extra["widths"] = pdf_widths(block, landscape=landscape)
         if isinstance(block, Figure):
             extra["svg"] = standalone(block.svg)
         if isinstance(block, Cover):
@@ -307,6 +352,7 @@ def to_html(blocks: list, *, title: str, author: str, font: str = "") -> str:
                 "title": title,
                 "author": author,
                 "contents": contents(blocks),
+                "lists_placed": any(isinstance(block, ContentsLists) for block in blocks),
                 "font": font,
             },
         )

@@ -251,6 +251,13 @@ def fit_widths(
     proportion; if even the minima do not fit, all are scaled down alike."""
     minima = [min_width_cm(h, size) if h else PADDING_CM for h in (headers or [])]
     minima += [PADDING_CM] * (len(widths) - len(minima))
+    return fit_to_minima(widths, minima, limit_cm)
+
+
+def fit_to_minima(widths: list[float], minima: list[float], limit_cm: float) -> list[float]:
+    """``widths`` widened to their ``minima``, then given back above the minima, in
+    proportion, until they fit ``limit_cm``; scaled alike when even the minima do not fit
+    (fit_widths; the PDF's own minima, skm.reports.blocks.pdf_widths)."""
     out = [max(w, m) for w, m in zip(widths, minima, strict=True)]
     excess = sum(out) - limit_cm
     if excess > 0:

@@ -100,6 +100,9 @@ class PosterContent:
     services: str
     logo: str | None  # a file path
     link: str
+    respondents: str  # "24,000 orang", or "*" when the minimum-cell rule hides it
+    # ("Jenis kelamin", [("Laki-laki", "12,000"), ...]), ("Pendidikan", [...])
+    profile: list[tuple[str, list[tuple[str, str]]]]
 
 
 def poster_content(unit: Unit, period: Period, *, base_url: str = "") -> PosterContent:
@@ -120,6 +123,17 @@ def poster_content(unit: Unit, period: Period, *, base_url: str = "") -> PosterC
         services=service_line(unit),
         logo=_logo(unit),
         link=f"{poster_base(base_url)}/p/{unit.slug}/{period.slug}/",
+        # counts in the unit's number style, as every document prints them (never "24000")
+        respondents="*"
+        if data.respondents is None
+        else f"{fmt.count(data.respondents, decimal)} orang",
+        profile=[
+            (
+                title,
+                [(c.label, "*" if c.value is None else fmt.count(c.value, decimal)) for c in cells],
+            )
+            for title, cells in (("Jenis kelamin", data.gender), ("Pendidikan", data.education))
+        ],
     )
 
 
@@ -138,6 +152,8 @@ def poster_html(unit: Unit, period: Period, *, size: str = "a4", base_url: str =
                 "start": c.start,
                 "end": c.end,
                 "services": c.services,
+                "respondents": c.respondents,
+                "profile": c.profile,
                 "logo": data_uri(c.logo),
                 "link": c.link,
                 "qr": qr_svg_data_uri(c.link),
@@ -270,17 +286,15 @@ def poster_docx(unit: Unit, period: Period, *, size: str = "a4", base_url: str =
         run = p.add_run(f"Mutu pelayanan {d.grade}\n{d.performance}")
         run.font.size, run.bold, run.font.color.rgb = Pt(15 * z), True, white
     cell_text(right, "Responden", 13, bold=True)
-    count = "*" if d.respondents is None else f"{d.respondents} orang"
     p = right.add_paragraph()
-    run = p.add_run(count)
+    run = p.add_run(c.respondents)
     run.font.size, run.bold = Pt(22 * z), True
-    for title, rows in (("Jenis kelamin", d.gender), ("Pendidikan", d.education)):
+    for title, rows in c.profile:
         p = right.add_paragraph()
         p.paragraph_format.space_before = Pt(3 * z)
         p.add_run(title).bold = True
-        for row in rows:
-            value = "*" if row.value is None else str(row.value)
-            right.add_paragraph(f"{row.label}: {value}")
+        for label, value in rows:
+            right.add_paragraph(f"{label}: {value}")
 
     line(after=6)
     table = doc.add_table(rows=1, cols=4)

@@ -134,6 +134,7 @@ def results_blocks(
             letterhead=letterhead(unit, (signed_on or timezone.localdate()).year),
         ),
         *_foreword(text("kata_pengantar")),
+        b.ContentsLists(),  # after the Kata Pengantar, as Indonesian reports are bound
         b.Heading("RINGKASAN EKSEKUTIF", new_page=True),
         *[b.Para(t) for t in (headline, extremes, change, sample) if t],
         *text("ringkasan"),
@@ -787,7 +788,8 @@ def _survey_photos(period: Period, unit: Unit, public_only: bool):
 
 
 def _foreword(paras: list) -> list:
-    """The Kata Pengantar before the summary; nothing when its text is empty."""
+    """The Kata Pengantar after the cover, before the table of contents; nothing when its
+    text is empty."""
     return [b.Heading("KATA PENGANTAR", new_page=True), *paras] if paras else []
 
 

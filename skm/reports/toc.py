@@ -61,7 +61,7 @@ def libreoffice_pages(docx: bytes, groups: list[list[Entry]]) -> dict[str, int] 
     --convert-to pdf``, then ``pdftotext``), or None when either program is missing or
     disabled (settings.DOCX_TOC_LIBREOFFICE), fails, or an entry is not found. Each group
     (headings, tables, figures) is in document order: each entry is looked for as a line of
-    its own from the page of the one before, after the lists themselves."""
+    its own from the page of the one before, on any page but those of the lists themselves."""
     from django.conf import settings
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -101,16 +101,15 @@ def libreoffice_pages(docx: bytes, groups: list[list[Entry]]) -> dict[str, int] 
         [" ".join(line.split()) for line in page.splitlines() if line.strip()]
         for page in text.split("\f")
     ]
-    start = 1 + max(
-        (i for i, lines in enumerate(pages) if any(line in LIST_TITLES for line in lines)),
-        default=-1,
-    )
+    # the pages of the lists themselves are passed over (an entry is not its heading); the
+    # Kata Pengantar stands before them
+    lists = {i for i, lines in enumerate(pages) if any(line in LIST_TITLES for line in lines)}
     out: dict[str, int] = {}
     for group in groups:
-        index = start
+        index = 0
         for entry in group:
             wanted = " ".join(entry.text.split())
-            while index < len(pages) and not _stands_on(wanted, pages[index]):
+            while index < len(pages) and (index in lists or not _stands_on(wanted, pages[index])):
                 index += 1
             if index == len(pages):
                 logger.warning("LibreOffice's layout has no line %r", wanted)

@@ -69,3 +69,47 @@ def test_the_poster_is_made_as_docx_too(demo):
     assert document.filename.endswith(".docx") and document.content.startswith(b"PK")
     with pytest.raises(ReportUnavailable):
         build("poster", unit=unit, period=period, fmt="odt")
+
+
+@pytest.mark.parametrize(("decimal", "printed"), [(".", "24,000 orang"), (",", "24.000 orang")])
+def test_counts_are_printed_with_the_units_thousands_separator(
+    demo, monkeypatch, tmp_path, decimal, printed
+):
+    """Respondents and the profile counts go through skm.reports.formatting: never
+    "24000", in the PDF and in the DOCX (issue #14, point 7)."""
+    import dataclasses
+    import io
+
+    from docx import Document as Docx
+
+    from skm.reports import poster
+    from skm.reports.models import ReportProfile
+
+    unit, period = demo
+    ReportProfile.objects.update_or_create(unit=unit, defaults={"decimal": decimal})
+    real = poster.published_result
+
+    def large(publication):
+        result = real(publication)
+        return dataclasses.replace(
+            result,
+            respondents=24000,
+            gender=[dataclasses.replace(c, value=12000 + i) for i, c in enumerate(result.gender)],
+        )
+
+    monkeypatch.setattr(poster, "published_result", large)
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(build("poster", unit=unit, period=period, fmt="pdf").content)
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split()
+    )
+    thousands = "," if decimal == "." else "."
+    docx = Docx(io.BytesIO(build("poster", unit=unit, period=period, fmt="docx").content))
+    words = " ".join(
+        [p.text for p in docx.paragraphs]
+        + [p.text for t in docx.tables for c in t._cells for p in c.paragraphs]
+    )
+    for shown in (text, words):
+        assert printed in shown
+        assert f"12{thousands}000" in shown and f"12{thousands}001" in shown
+        assert "24000" not in shown and "12000" not in shown

@@ -135,3 +135,38 @@ def test_libreoffice_opens_the_docx(demo, tmp_path):
         timeout=180,
     )
     assert (tmp_path / "hasil.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext")
+def test_kata_pengantar_comes_before_the_lists_in_both_formats(demo, tmp_path):
+    """Cover, Kata Pengantar, Daftar Isi, Daftar Tabel, Daftar Gambar, then the summary and
+    BAB I, as Indonesian reports are bound (issue #14); no blank page between."""
+    unit, period = demo
+    docx = Document(io.BytesIO(build("hasil", unit=unit, period=period, fmt="docx").content))
+    order = [
+        " ".join(p.text.split())
+        for p in docx.paragraphs
+        if p.style.name in ("Heading 1", "Title")
+        and p.text.strip()
+        and not p.text.startswith("LAPORAN")
+    ]
+    assert order[:5] == [
+        "KATA PENGANTAR",
+        "DAFTAR ISI",
+        "DAFTAR TABEL",
+        "DAFTAR GAMBAR",
+        "RINGKASAN EKSEKUTIF",
+    ], order
+    path = tmp_path / "hasil.pdf"
+    path.write_bytes(build("hasil", unit=unit, period=period, fmt="pdf").content)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    firsts = [next((ln.strip() for ln in page.splitlines() if ln.strip()), "") for page in pages]
+    assert firsts[1:6] == [
+        "KATA PENGANTAR",
+        "DAFTAR ISI",
+        "DAFTAR TABEL",
+        "DAFTAR GAMBAR",
+        "RINGKASAN EKSEKUTIF",
+    ], firsts
