@@ -87,6 +87,7 @@ class Table:
     widths: list[float]  # cm
     numeric: set[int] = field(default_factory=set)  # column indexes centred
     bold_last: bool = False  # a total row
+    size: float | None = None  # points; None: 10, or 9 in tables of many columns
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _docx_table(document, block: Table) -> None:
     page, long ones never leave their last row alone."""
     if block.caption:
         _caption(document, block.caption, style=TABLE_CAPTION_STYLE)
-    size = DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT
+    size = block.size or (DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT)
     table, widths = _table(document, block.headers, block.widths, size=size)
     for index, row in enumerate(block.rows):
         cells = table.add_row().cells
