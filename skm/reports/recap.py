@@ -499,6 +499,7 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
                 span.label.upper(),
             ],
             subtitle_lines=[name, *([city] if city and city not in name else [])],
+            logo_path=kop.emblem_path,  # the PDF's kop takes the emblem from here
             letterhead=kop,
         ),
         b.Heading("KATA PENGANTAR", new_page=True),
@@ -539,12 +540,13 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
             "(hanya untuk unit pemilik periode yang mencatat populasinya); Naik/turun = selisih "
             "IKM terhadap periode sebelumnya unit itu; U1-U9 = nilai unsur; Prioritas = unsur "
             "dengan nilai terendah dan unsur bermutu C atau D; % RTL = butir rencana tindak "
-            "lanjut yang terealisasi.",
+            "lanjut yang terealisasi. Hasil unit yang membawahi unit lain mencakup responden unit "
+            "di bawahnya.",
             indent=False,
         ),
         b.Portrait(),
         b.Heading("C. Grafik IKM Unit Layanan", level=2),
-        *_chart_blocks(with_result, d),
+        *_chart_blocks(with_result, unit_labels(scope), d),
         b.Heading("D. Tren IKM", level=2),
         *_trend_blocks(scope, span, total, name, num, d),
         b.Landscape(),  # a new page already
@@ -554,8 +556,8 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
             "hasilnya telah dipublikasikan, rencana tindak lanjut (RTL) telah ditetapkan, dan "
             "laporan tindak lanjut dapat diterbitkan (seluruh butir RTL telah terealisasi)."
         ),
-        _readiness_table(rows),
-        *[b.Para(t) for t in _owing_paras(rows)],
+        _readiness_table(rows, unit_labels(scope), num),
+        *_owing_blocks(rows, unit_labels(scope)),
         b.Portrait(),
         b.Heading("BAB IV PENUTUP", new_page=True),
         *[b.Para(t) for t in _conclusion(rows, total, name, span, num)],
@@ -661,18 +663,22 @@ def _aggregate_blocks(total: Aggregate, name: str, span: Span, num) -> list:
     return out
 
 
-def _unit_label(unit: Unit, scope: Scope) -> str:
-    """The unit's name, with the unit above it for units deeper than the first level (two
-    Dinas may each have a "UPT Laboratorium")."""
-    top = scope.root.pk if scope.root is not None else None
-    if unit.parent_id is None or unit.parent_id == top:
-        return unit.name
-    parent = next((u for u in scope.units if u.pk == unit.parent_id), None)
-    return f"{unit.name} ({parent.name})" if parent is not None else unit.name
+def unit_labels(scope: Scope) -> dict[int, str]:
+    """Each unit's name, with the name of the unit above it where two units of the recap
+    share a name (two Dinas may each have a "UPT Laboratorium")."""
+    names = Counter(u.name for u in scope.units)
+    by_pk = {u.pk: u for u in [*scope.units, *([scope.root] if scope.root else [])]}
+    out = {}
+    for unit in scope.units:
+        parent = by_pk.get(unit.parent_id)
+        twin = names[unit.name] > 1 and parent is not None
+        out[unit.pk] = f"{unit.name} ({parent.name})" if twin else unit.name
+    return out
 
 
 def _ranked_table(rows: list[RankRow], scope: Scope, num) -> b.Table:
     codes = _codes(rows)
+    labels = unit_labels(scope)
     body = []
     for row in rows:
         r = row.data.result
@@ -687,7 +693,7 @@ def _ranked_table(rows: list[RankRow], scope: Scope, num) -> b.Table:
         body.append(
             [
                 row.rank,
-                _unit_label(row.unit, scope),
+                labels[row.unit.pk],
                 f"{respondents} / {num(str(sample.required))}" if sample else respondents,
                 num(row.data.ikm_text),
                 f"{r.grade.letter} {r.grade.performance}" if r is not None and r.grade else "-",
@@ -729,11 +735,11 @@ def _codes(rows: list[RankRow]) -> list[str]:
     return seen or [f"U{i}" for i in range(1, 10)]
 
 
-def _chart_blocks(with_result: list[RankRow], d: str) -> list:
+def _chart_blocks(with_result: list[RankRow], labels: dict[int, str], d: str) -> list:
     if not with_result:
         return [b.Para("Belum ada unit dengan nilai IKM.")]
     chart = bar_chart(
-        [Bar(row.unit.name, row.data.ikm_text) for row in with_result],
+        [Bar(labels[row.unit.pk], row.data.ikm_text) for row in with_result],
         title="IKM unit layanan",
         desc="IKM setiap unit, dari yang tertinggi",
         decimal=d,
@@ -802,21 +808,22 @@ def _yes(value: bool) -> str:
     return "Ya" if value else "Belum"
 
 
-def _readiness_table(rows: list[RankRow]) -> b.Table:
+def _readiness_table(rows: list[RankRow], labels: dict[int, str], num) -> b.Table:
+    """One row per unit, in the tree's order; what a unit still owes is listed under the
+    table, grouped by obligation (_owing_blocks)."""
     body = []
     for i, row in enumerate(sorted(rows, key=lambda r: r.unit.path), 1):
-        period = row.data.period
+        period, result = row.data.period, row.data.result
+        held = period is not None
         body.append(
             [
                 str(i),
-                row.unit.name,
-                _period_name(period, row.unit) if period is not None else "Belum",
-                _yes(row.published) if period is not None else "-",
-                {"final": "Ya", "draft": "Draf"}.get(row.plan_status, "Belum")
-                if period is not None
-                else "-",
-                _yes(followup_issued(row)) if period is not None else "-",
-                "; ".join(owed(row)) or "Lengkap",
+                labels[row.unit.pk],
+                _period_name(period, row.unit) if held else "Belum",
+                num(str(result.respondents)) if result is not None else "-",
+                _yes(row.published) if held else "-",
+                {"final": "Ya", "draft": "Draf"}.get(row.plan_status, "Belum") if held else "-",
+                _yes(followup_issued(row)) if held else "-",
             ]
         )
     return b.Table(
@@ -825,32 +832,54 @@ def _readiness_table(rows: list[RankRow]) -> b.Table:
             "No",
             "Unit layanan",
             "Periode survei",
+            "Responden",
             "Publikasi hasil",
             "RTL ditetapkan",
             "Laporan tindak lanjut",
-            "Yang masih harus dipenuhi",
         ],
         body,
-        [0.9, 5.6, 3.6, 2.4, 2.4, 2.8, 7],
-        numeric={0, 3, 4, 5},
+        [0.9, 6.8, 6.2, 2.6, 2.6, 2.6, 3],
+        numeric={0, 3, 4, 5, 6},
     )
 
 
-def _owing_paras(rows: list[RankRow]) -> list[str]:
+OBLIGATIONS = (
+    "survei belum dilaksanakan",
+    "belum ada responden",
+    "ada unsur yang belum dijawab",
+    "hasil belum dipublikasikan",
+    "RTL belum disusun",
+    "RTL masih draf",
+    "tindak lanjut belum selesai",
+)
+
+
+def _owing_blocks(rows: list[RankRow], labels: dict[int, str]) -> list:
+    """The units that still owe something, grouped by what they owe."""
     owing = [(row, owed(row)) for row in sorted(rows, key=lambda r: r.unit.path)]
     owing = [(row, what) for row, what in owing if what]
     if not owing:
         return [
-            "Seluruh unit telah melaksanakan survei, mempublikasikan hasilnya, menetapkan "
-            "RTL dan menyelesaikan tindak lanjutnya."
+            b.Para(
+                "Seluruh unit telah melaksanakan survei, mempublikasikan hasilnya, menetapkan "
+                "RTL dan menyelesaikan tindak lanjutnya."
+            )
         ]
-    counts = Counter(item for _row, what in owing for item in what)
-    summary = fmt.join_names([f"{n} unit {item}" for item, n in counts.most_common()])
+    groups = [
+        (item, [labels[row.unit.pk] for row, what in owing if item in what]) for item in OBLIGATIONS
+    ]
     return [
-        f"{len(owing)} dari {len(rows)} unit masih memiliki kewajiban: {summary}.",
-        "Unit yang masih harus melengkapi: "
-        + "; ".join(f"{row.unit.name} ({', '.join(what)})" for row, what in owing)
-        + ".",
+        b.Para(
+            f"{len(owing)} dari {len(rows)} unit masih memiliki kewajiban; menurut jenis "
+            "kewajibannya, unit-unit tersebut adalah:"
+        ),
+        b.Bullets(
+            [
+                f"{item[:1].upper()}{item[1:]} ({len(names)} unit): {fmt.join_names(names)}."
+                for item, names in groups
+                if names
+            ]
+        ),
     ]
 
 

@@ -31,6 +31,7 @@ from skm.reports.recap import (
     scope_of,
     span_of,
     span_results,
+    unit_labels,
 )
 from skm.surveys.models import Period
 from skm.surveys.selectors import (
@@ -225,6 +226,18 @@ def test_unit_recap_equals_the_results_page_rollup(city):
     assert total.result.to_dict() == page.result.to_dict()
 
 
+def test_units_of_the_same_name_are_told_apart(city):
+    u, _p = city
+    unit_create(agency=u["agency"], name="UPT Laboratorium", parent=u["beta"])
+    unit_create(agency=u["agency"], name="UPT Laboratorium", parent=u["delta"])
+    labels = unit_labels(scope_of(agency=u["agency"], unit=None))
+    assert sorted(v for v in labels.values() if "Laboratorium" in v) == [
+        "UPT Laboratorium (Dinas Beta)",
+        "UPT Laboratorium (Dinas Delta)",
+    ]
+    assert labels[u["upt"].pk] == "UPT Beta Satu"
+
+
 def test_nothing_to_recap(city):
     u, _p = city
     with pytest.raises(ReportUnavailable, match="2019"):
@@ -258,23 +271,20 @@ def test_readiness_names_what_each_unit_owes(city):
     document = WordDocument(io.BytesIO(content))
     matrix = _docx_table(document, "Tabel 3.1. Matriks kesiapan unit")
     by_unit = {row[1]: row for row in matrix[1:]}
-    assert by_unit["Dinas Gamma"][2:] == ["Belum", "-", "-", "-", "survei belum dilaksanakan"]
-    assert by_unit["Dinas Alfa"][2:] == [
-        "Semester II 2025",
-        "Ya",
-        "Draf",
-        "Belum",
-        "RTL masih draf",
-    ]
+    assert by_unit["Dinas Gamma"][2:] == ["Belum", "-", "-", "-", "-"]
+    assert by_unit["Dinas Alfa"][2:] == ["Semester II 2025", "3", "Ya", "Draf", "Belum"]
     assert by_unit["UPT Beta Satu"][2] == "Tahun 2025 (Dinas Beta)"
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Dinas Gamma (survei belum dilaksanakan)" in text
+    assert "Survei belum dilaksanakan (1 unit): Dinas Gamma." in text
+    assert "RTL masih draf (1 unit): Dinas Alfa." in text
+    published = "Hasil belum dipublikasikan (4 unit): Dinas Beta, UPT Beta Satu, Dinas Delta dan"
+    assert published + " UPT Delta." in text
     ranked = _docx_table(document, "Tabel 2.2. Peringkat IKM unit layanan")
     assert [row[1] for row in ranked[1:]] == [
         "Dinas Alfa",
-        "UPT Delta (Dinas Delta)",
+        "UPT Delta",
         "Dinas Beta",
-        "UPT Beta Satu (Dinas Beta)",
+        "UPT Beta Satu",
         "Dinas Delta",
         "Dinas Gamma",
     ]
