@@ -87,7 +87,9 @@ class Table:
     widths: list[float]  # cm
     numeric: set[int] = field(default_factory=set)  # column indexes centred
     bold_last: bool = False  # a total row
-    size: float | None = None  # points; None: 10, or 9 in tables of many columns
+    # points; None: 10, or 9 in tables of many columns. A size set also narrows the PDF's
+    # cell padding (a table of very many columns, e.g. the recap's 18).
+    size: float | None = None
 
 
 @dataclass(frozen=True)

@@ -534,7 +534,6 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
             "IKM. Tabel berikut mengurutkan unit menurut IKM, dari yang tertinggi; unit tanpa "
             "nilai IKM berada di akhir tabel tanpa peringkat."
         ),
-        _ranked_table(rows, scope, num),
         b.Para(
             "Keterangan: Resp./sampel = responden terhadap sampel minimal Krejcie dan Morgan "
             "(hanya untuk unit pemilik periode yang mencatat populasinya); Naik/turun = selisih "
@@ -544,11 +543,12 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
             "di bawahnya.",
             indent=False,
         ),
+        _ranked_table(rows, scope, num),
         b.Portrait(),
         b.Heading("C. Grafik IKM Unit Layanan", level=2),
-        *_chart_blocks(with_result, unit_labels(scope), d),
+        *(charts := _chart_blocks(with_result, unit_labels(scope), d)),
         b.Heading("D. Tren IKM", level=2),
-        *_trend_blocks(scope, span, total, name, num, d),
+        *_trend_blocks(scope, span, total, name, num, d, figure=len(charts) + 1),
         b.Landscape(),  # a new page already
         b.Heading("BAB III KESIAPAN EVALUASI"),
         b.Para(
@@ -717,9 +717,10 @@ def _ranked_table(rows: list[RankRow], scope: Scope, num) -> b.Table:
             "% RTL",
         ],
         body,
-        # 8 pt: 18 columns fit 24.7 cm (A4 landscape) with every score and header word on
-        # one line in the PDF's font (DejaVu Sans, wider than Word's Arial) too.
-        [0.8, 3.6, 1.7, 1.25, 1.6, 1.3, *[10.8 / len(codes)] * len(codes), 2.1, 1.45],
+        # 8 pt, narrow padding: 18 columns fit 24.7 cm (A4 landscape) with every score
+        # ("100.00") and header word on one line in the PDF's font (DejaVu Sans, wider
+        # than Word's Arial) too.
+        [0.8, 3.7, 1.6, 1.25, 1.55, 1.3, *[11.07 / len(codes)] * len(codes), 2.0, 1.4],
         numeric={0, 2, 3, 4, 5, *range(6, 6 + len(codes)), len(codes) + 6, len(codes) + 7},
         size=RANKED_PT,
     )
@@ -735,19 +736,41 @@ def _codes(rows: list[RankRow]) -> list[str]:
     return seen or [f"U{i}" for i in range(1, 10)]
 
 
+CHART_BARS = 20  # bars per chart: more units make several charts
+CHART_HEIGHT_CM = 20  # a chart never taller than this on the page
+
+
 def _chart_blocks(with_result: list[RankRow], labels: dict[int, str], d: str) -> list:
+    """The units' IKM as bars, best first, in charts of at most CHART_BARS bars, each
+    narrowed when its wrapped labels would make it taller than CHART_HEIGHT_CM."""
+    import re
+
     if not with_result:
         return [b.Para("Belum ada unit dengan nilai IKM.")]
-    chart = bar_chart(
-        [Bar(labels[row.unit.pk], row.data.ikm_text) for row in with_result],
-        title="IKM unit layanan",
-        desc="IKM setiap unit, dari yang tertinggi",
-        decimal=d,
-    )
-    return [b.Figure(chart, "Gambar 2.1. IKM unit layanan", width_cm=15)]
+    chunks = [with_result[i : i + CHART_BARS] for i in range(0, len(with_result), CHART_BARS)]
+    out = []
+    for number, chunk in enumerate(chunks, 1):
+        chart = bar_chart(
+            [Bar(labels[row.unit.pk], row.data.ikm_text) for row in chunk],
+            title="IKM unit layanan",
+            desc="IKM setiap unit, dari yang tertinggi",
+            decimal=d,
+        )
+        width, height = map(float, re.search(r'viewBox="0 0 (\S+) (\S+)"', chart).groups())
+        part = f" (bagian {number} dari {len(chunks)})" if len(chunks) > 1 else ""
+        out.append(
+            b.Figure(
+                chart,
+                f"Gambar 2.{number}. IKM unit layanan{part}",
+                width_cm=round(min(15, CHART_HEIGHT_CM * width / height), 1),
+            )
+        )
+    return out
 
 
-def _trend_blocks(scope: Scope, span: Span, total: Aggregate, name: str, num, d: str) -> list:
+def _trend_blocks(
+    scope: Scope, span: Span, total: Aggregate, name: str, num, d: str, figure: int
+) -> list:
     """The agency's (or unit's) IKM in the same span of each of the last years."""
     points = []
     for back in range(TREND_YEARS - 1, 0, -1):
@@ -795,7 +818,7 @@ def _trend_blocks(scope: Scope, span: Span, total: Aggregate, name: str, num, d:
             [4, 1.4, 2.4, 1.8, 3.6, 2.8],
             numeric={1, 2, 3, 5},
         ),
-        b.Figure(chart, f"Gambar 2.2. IKM {name} antartahun", width_cm=13),
+        b.Figure(chart, f"Gambar 2.{figure}. IKM {name} antartahun", width_cm=13),
     ]
 
 
