@@ -171,6 +171,20 @@ def test_ranking_and_each_row_is_the_units_own_results_page(city):
     assert beta.change == "+11.11"  # from Tahun 2024 (75.00)
 
 
+def test_equal_ikm_share_a_rank(city):
+    u, _p = city
+    epsilon = unit_create(agency=u["agency"], name="Dinas Epsilon")
+    period = _period(epsilon, "Tahun 2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    _answer(period, epsilon, [4] * 9)
+    scope = scope_of(agency=u["agency"], unit=None)
+    rows = ranked_rows(scope, span_results(scope, span_of(2025)))
+    assert [(row.rank, row.unit.name) for row in rows][:3] == [
+        ("1", "Dinas Alfa"),
+        ("1", "Dinas Epsilon"),
+        ("3", "UPT Delta"),
+    ]
+
+
 def test_agency_ikm_pooled_is_every_respondent_once(city):
     u, p = city
     scope = scope_of(agency=u["agency"], unit=None)
@@ -224,6 +238,21 @@ def test_unit_recap_equals_the_results_page_rollup(city):
         p["beta"], unit=u["beta"], children=children_results(p["beta"], unit=u["beta"])
     )
     assert total.result.to_dict() == page.result.to_dict()
+
+
+def test_unit_recap_by_the_mean_rule_equals_the_results_page(city):
+    """The mean of the units below and the unit's own respondents as one more unit."""
+    from skm.surveys.results import children_results, unit_rollup
+
+    u, p = city
+    Agency.objects.filter(pk=u["agency"].pk).update(rollup=Agency.Rollup.MEAN)
+    beta = Unit.objects.get(pk=u["beta"].pk)
+    scope = scope_of(agency=None, unit=beta)
+    total = aggregate(scope, span_results(scope, span_of(2025)))
+    page = unit_rollup(p["beta"], unit=beta, children=children_results(p["beta"], unit=beta))
+    assert page.rule == Agency.Rollup.MEAN
+    assert total.result.to_dict() == page.result.to_dict()
+    assert (total.units_used, total.units_left_out) == (2, 0)
 
 
 def test_units_of_the_same_name_are_told_apart(city):
