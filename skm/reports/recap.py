@@ -174,41 +174,84 @@ def choose_periods(units: list[Unit], span: Span) -> dict[int, Period]:
     return chosen
 
 
-def span_results(scope: Scope, span: Span) -> dict[int, UnitResult]:
+class PeriodCounts:
+    """The counts of each period read once (one grouped query per period, by unit) and
+    every unit's result in it computed from them, for the span, the trend and the
+    previous periods alike."""
+
+    def __init__(self, paths: dict[int, str]):
+        self.paths = dict(paths)
+        self._periods: dict[int, tuple[list, dict[int, Summary], Summary]] = {}
+
+    def _of(self, period: Period):
+        from skm.surveys.results import _empty_summary
+        from skm.surveys.selectors import period_summaries, questionnaire_elements
+
+        if period.pk not in self._periods:
+            rows = questionnaire_elements(period)
+            summaries = period_summaries(period, "unit", unit=period.unit, rows=rows)
+            missing = [pk for pk in summaries if pk not in self.paths]
+            if missing:
+                self.paths.update(Unit.objects.filter(pk__in=missing).values_list("pk", "path"))
+            self._periods[period.pk] = (rows, summaries, _empty_summary(period, rows))
+        return self._periods[period.pk]
+
+    def unit_result(self, period: Period, unit: Unit) -> UnitResult:
+        """The unit's subtree in the period, as its results page computes it."""
+        from skm.surveys.results import _compute
+
+        rows, summaries, empty = self._of(period)
+        pooled = empty
+        for pk, summary in summaries.items():
+            if self.paths[pk].startswith(unit.path):
+                pooled = pooled + summary
+        return UnitResult(
+            unit, period, _compute(period, unit, pooled, rows), summaries.get(unit.pk, empty), rows
+        )
+
+
+def span_results(
+    scope: Scope, span: Span, counts: PeriodCounts | None = None
+) -> dict[int, UnitResult]:
     """Every unit's result in the span (and the root's, for a unit's recap): one grouped
     count query per period chosen, whatever the number of units."""
-    from skm.surveys.results import _compute, _empty_summary
-    from skm.surveys.selectors import period_summaries, questionnaire_elements
-
     units = scope.units + ([scope.root] if scope.root is not None else [])
+    counts = counts or PeriodCounts({u.pk: u.path for u in units})
     chosen = choose_periods(units, span)
-    per_period: dict[int, tuple[list, dict[int, Summary]]] = {}
-    paths = {u.pk: u.path for u in units}
-    for period in {p.pk: p for p in chosen.values()}.values():
-        rows = questionnaire_elements(period)
-        summaries = period_summaries(period, "unit", unit=period.unit, rows=rows)
-        missing = [pk for pk in summaries if pk not in paths]
-        if missing:
-            paths.update(Unit.objects.filter(pk__in=missing).values_list("pk", "path"))
-        per_period[period.pk] = (rows, summaries)
-    out: dict[int, UnitResult] = {}
-    for unit in units:
-        period = chosen.get(unit.pk)
-        if period is None:
-            out[unit.pk] = UnitResult(unit, None)
-            continue
-        rows, summaries = per_period[period.pk]
-        pooled = _empty_summary(period, rows)
-        for pk, summary in summaries.items():
-            if paths[pk].startswith(unit.path):
-                pooled = pooled + summary
-        out[unit.pk] = UnitResult(
-            unit,
-            period,
-            _compute(period, unit, pooled, rows),
-            summaries.get(unit.pk) or _empty_summary(period, rows),
-            rows,
+    return {
+        unit.pk: (
+            counts.unit_result(chosen[unit.pk], unit)
+            if unit.pk in chosen
+            else UnitResult(unit, None)
         )
+        for unit in units
+    }
+
+
+def previous_results(
+    units: list[Unit], results: dict[int, UnitResult], counts: PeriodCounts
+) -> dict[int, SurveyResult]:
+    """Each unit's result in its latest period before the one counted that has
+    respondents, as ``plans.selectors.previous_period_result`` finds it (periods that
+    cover the unit, newest start first), with one query for all the units."""
+    owners = {i for u in units for i in _chain(u)}
+    periods = list(
+        Period.objects.filter(unit_id__in=owners)
+        .select_related("unit", "questionnaire")
+        .order_by("-start_date", "-unit__depth", "-pk")
+    )
+    out = {}
+    for unit in units:
+        current = results[unit.pk].period
+        if current is None:
+            continue
+        chain = set(_chain(unit))
+        for period in periods:
+            if period.unit_id in chain and period.start_date < current.start_date:
+                result = counts.unit_result(period, unit).result
+                if result.respondents:
+                    out[unit.pk] = result
+                    break
     return out
 
 
@@ -308,11 +351,13 @@ class RankRow:
     published: bool
 
 
-def ranked_rows(scope: Scope, results: dict[int, UnitResult]) -> list[RankRow]:
+def ranked_rows(
+    scope: Scope, results: dict[int, UnitResult], counts: PeriodCounts | None = None
+) -> list[RankRow]:
     """Every unit, best IKM first (ties share a rank and are ordered by name); units
     without a result last, unranked."""
     from skm.plans.models import Plan
-    from skm.plans.selectors import agency_overview, previous_period_result
+    from skm.plans.selectors import agency_overview
     from skm.surveys.models import Publication
     from skm.surveys.results import change_text
 
@@ -322,14 +367,14 @@ def ranked_rows(scope: Scope, results: dict[int, UnitResult]) -> list[RankRow]:
         for row in agency_overview(Unit.objects.filter(pk__in=ids))
     }
     published = set(Publication.objects.filter(unit_id__in=ids).values_list("unit_id", "period_id"))
+    counts = counts or PeriodCounts({u.pk: u.path for u in scope.units})
+    previous = previous_results(scope.units, results, counts)
     rows = []
     for unit in scope.units:
         data = results[unit.pk]
         change = None
-        if data.result is not None and data.result.ikm is not None:
-            previous = previous_period_result(data.period, unit)
-            if previous is not None:
-                change = change_text(data.result.ikm, previous[1].ikm)
+        if data.result is not None and unit.pk in previous:
+            change = change_text(data.result.ikm, previous[unit.pk].ikm)
         key = (unit.pk, data.period.pk if data.period else None)
         plan = overview.get(key)
         rows.append(
@@ -465,7 +510,9 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
     """(blocks, title) of the recap; ReportUnavailable when no unit has a period in the
     span."""
     day = signed_on or timezone.localdate()
-    results = span_results(scope, span)
+    every = scope.units + ([scope.root] if scope.root is not None else [])
+    counts = PeriodCounts({u.pk: u.path for u in every})
+    results = span_results(scope, span, counts)
     if not any(results[u.pk].period is not None for u in scope.units):
         raise ReportUnavailable(
             _("No unit of %(name)s has a survey period ending in %(span)s.")
@@ -485,7 +532,7 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
         return fmt.number(text, d)
 
     name = scope.name
-    rows = ranked_rows(scope, results)
+    rows = ranked_rows(scope, results, counts)
     total = aggregate(scope, results)
     with_result = [r for r in rows if r.data.ikm_text is not None]
     held = [r for r in rows if r.data.period is not None]
@@ -548,7 +595,7 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
         b.Heading("C. Grafik IKM Unit Layanan", level=2),
         *(charts := _chart_blocks(with_result, unit_labels(scope), d)),
         b.Heading("D. Tren IKM", level=2),
-        *_trend_blocks(scope, span, total, name, num, d, figure=len(charts) + 1),
+        *_trend_blocks(scope, span, total, name, num, d, len(charts) + 1, counts),
         b.Landscape(),  # a new page already
         b.Heading("BAB III KESIAPAN EVALUASI"),
         b.Para(
@@ -769,13 +816,20 @@ def _chart_blocks(with_result: list[RankRow], labels: dict[int, str], d: str) ->
 
 
 def _trend_blocks(
-    scope: Scope, span: Span, total: Aggregate, name: str, num, d: str, figure: int
+    scope: Scope,
+    span: Span,
+    total: Aggregate,
+    name: str,
+    num,
+    d: str,
+    figure: int,
+    counts: PeriodCounts,
 ) -> list:
     """The agency's (or unit's) IKM in the same span of each of the last years."""
     points = []
     for back in range(TREND_YEARS - 1, 0, -1):
         earlier = span.shifted(-back)
-        results = span_results(scope, earlier)
+        results = span_results(scope, earlier, counts)
         if not any(r.period is not None for r in results.values()):
             continue
         points.append((earlier, aggregate(scope, results)))
