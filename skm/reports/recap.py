@@ -36,6 +36,7 @@ from skm.reports import formatting as fmt
 from skm.reports.charts import Bar, Series, bar_chart, line_chart
 from skm.reports.data import Letterhead, Signatory, _signatory, letterhead, report_profile
 from skm.reports.documents import CONTENT_TYPES, Document, ReportUnavailable
+from skm.reports.pekppp import PekpppLevels, unit_levels
 from skm.surveys.models import Period, QuestionnaireElement
 
 PARTS = ("", "S1", "S2", "TW1", "TW2", "TW3", "TW4")
@@ -349,6 +350,8 @@ class RankRow:
     percent: Fraction | None
     plan_status: str  # "final", "draft" or ""
     published: bool
+    followup_on: dt.date | None = None  # the Laporan Tindak Lanjut's issue date
+    levels: PekpppLevels | None = None  # PEKPPP 6-9 of the year (skm.reports.pekppp)
 
 
 def ranked_rows(
@@ -390,6 +393,7 @@ def ranked_rows(
                     ("final" if plan.plan.status == Plan.Status.FINAL else "draft") if plan else ""
                 ),
                 published=key in published,
+                followup_on=plan.plan.followup_reported_on if plan else None,
             )
         )
 
@@ -410,8 +414,9 @@ def ranked_rows(
 
 
 def followup_issued(row: RankRow) -> bool:
-    """A Laporan Tindak Lanjut can be issued: the plan is final and every item is done."""
-    return row.plan_status == "final" and row.planned > 0 and row.realised == row.planned
+    """The Laporan Tindak Lanjut of the period counted is issued: its plan is final and
+    carries the report's issue date (Plan.followup_reported_on, the plan page)."""
+    return row.plan_status == "final" and row.followup_on is not None
 
 
 def owed(row: RankRow) -> list[str]:
@@ -428,7 +433,7 @@ def owed(row: RankRow) -> list[str]:
     if row.plan_status != "final":
         out.append("RTL belum disusun" if not row.plan_status else "RTL masih draf")
     elif not followup_issued(row):
-        out.append("tindak lanjut belum selesai")
+        out.append("laporan tindak lanjut belum diterbitkan")
     return out
 
 
@@ -533,6 +538,8 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
 
     name = scope.name
     rows = ranked_rows(scope, results, counts)
+    for row in rows:
+        row.levels = unit_levels(row.unit, span.year)
     total = aggregate(scope, results)
     with_result = [r for r in rows if r.data.ikm_text is not None]
     held = [r for r in rows if r.data.period is not None]
@@ -599,9 +606,17 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
         b.Landscape(),  # a new page already
         b.Heading("BAB III KESIAPAN EVALUASI"),
         b.Para(
-            "Matriks berikut menunjukkan, untuk setiap unit, apakah survei telah dilaksanakan, "
-            "hasilnya telah dipublikasikan, rencana tindak lanjut (RTL) telah ditetapkan, dan "
-            "laporan tindak lanjut dapat diterbitkan (seluruh butir RTL telah terealisasi)."
+            "Matriks berikut menunjukkan, untuk setiap unit, periode survei yang dihitung, "
+            "apakah hasilnya telah dipublikasikan, apakah rencana tindak lanjut (RTL) periode "
+            "itu telah ditetapkan, tanggal terbit laporan tindak lanjutnya, dan nilai mandiri "
+            f"PEKPPP tahun evaluasi {span.year} (Peraturan Menteri PANRB Nomor 29 Tahun 2022, "
+            "aspek Kebijakan Pelayanan, nilai 0-5): indikator 6 SKM dilaksanakan sesuai "
+            "Peraturan Menteri PANRB Nomor 14 Tahun 2017, 7 jumlah media publikasi hasil SKM, "
+            "8 persentase RTL yang ditindaklanjuti, dan 9 kecepatan tindak lanjut (selisih "
+            "waktu terbit laporan hasil SKM dan laporan tindak lanjut). Sebagaimana dinilai "
+            f"evaluator, indikator 8 dan 9 dibaca dari RTL hasil SKM tahun {span.year - 1} "
+            f"yang ditindaklanjuti pada tahun {span.year}; bagi unit yang baru melaksanakan "
+            f"SKM pada tahun {span.year}, dari RTL tahun {span.year}."
         ),
         _readiness_table(rows, unit_labels(scope), num),
         *_owing_blocks(rows, unit_labels(scope)),
@@ -892,6 +907,7 @@ def _readiness_table(rows: list[RankRow], labels: dict[int, str], num) -> b.Tabl
     for i, row in enumerate(sorted(rows, key=lambda r: r.unit.path), 1):
         period, result = row.data.period, row.data.result
         held = period is not None
+        issued = fmt.date_long(row.followup_on) if followup_issued(row) else "Belum"
         body.append(
             [
                 str(i),
@@ -900,7 +916,12 @@ def _readiness_table(rows: list[RankRow], labels: dict[int, str], num) -> b.Tabl
                 num(str(result.respondents)) if result is not None else "-",
                 _yes(row.published) if held else "-",
                 {"final": "Ya", "draft": "Draf"}.get(row.plan_status, "Belum") if held else "-",
-                _yes(followup_issued(row)) if held else "-",
+                issued if held else "-",
+                *(
+                    [str(score.score) for score in row.levels.scores.values()]
+                    if row.levels is not None
+                    else ["-"] * 4
+                ),
             ]
         )
     return b.Table(
@@ -913,10 +934,12 @@ def _readiness_table(rows: list[RankRow], labels: dict[int, str], num) -> b.Tabl
             "Publikasi hasil",
             "RTL ditetapkan",
             "Laporan tindak lanjut",
+            *(f"PEKPPP {n}" for n in (6, 7, 8, 9)),
         ],
         body,
-        [0.9, 6.8, 6.2, 2.6, 2.6, 2.6, 3],
-        numeric={0, 3, 4, 5, 6},
+        [0.8, 4.6, 4.2, 2.0, 2.0, 2.2, 2.5, 1.5, 1.5, 1.5, 1.5],
+        numeric={0, 3, 4, 5, 6, 7, 8, 9, 10},
+        size=RANKED_PT,  # eleven columns: the ranked table's size
     )
 
 
@@ -927,7 +950,7 @@ OBLIGATIONS = (
     "hasil belum dipublikasikan",
     "RTL belum disusun",
     "RTL masih draf",
-    "tindak lanjut belum selesai",
+    "laporan tindak lanjut belum diterbitkan",
 )
 
 

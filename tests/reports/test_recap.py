@@ -21,8 +21,15 @@ from skm.method import compute
 from skm.method.rollup import mean_of_units
 from skm.org.models import Agency, Unit
 from skm.org.services import agency_create, unit_create
-from skm.plans.services import plan_create
+from skm.plans.services import (
+    item_create,
+    plan_create,
+    plan_finalise,
+    plan_set_report_date,
+    realisation_update,
+)
 from skm.reports.documents import ReportUnavailable
+from skm.reports.pekppp import unit_levels
 from skm.reports.recap import (
     aggregate,
     build_recap,
@@ -296,16 +303,39 @@ def test_readiness_names_what_each_unit_owes(city):
     u, p = city
     publication_publish(period=p["alfa2"], unit=u["alfa"])
     plan_create(period=p["alfa2"], unit=u["alfa"], user=None)
+    # Beta's plan is final and its Laporan Tindak Lanjut issued on 1 February 2026.
+    plan = plan_create(period=p["beta"], unit=u["beta"], user=None)
+    item = item_create(
+        plan.priorities.order_by("position").first(),
+        data={"activity": "Menambah loket", "quarters": "1", "year": 2026, "owner_title": "Kasi"},
+        user=None,
+    )
+    realisation_update(
+        item,
+        status="sudah",
+        done_on=dt.date(2026, 1, 20),
+        description="Loket ditambah",
+        obstacles="",
+        user=None,
+    )
+    plan_finalise(plan, user=None)
+    plan_set_report_date(plan, dt.date(2026, 1, 5), dt.date(2026, 2, 1))
     content = build_recap(agency=u["agency"], year=2025, fmt="docx", signed_on=SIGNED).content
     document = WordDocument(io.BytesIO(content))
     matrix = _docx_table(document, "Tabel 3.1. Matriks kesiapan unit")
+    assert matrix[0][7:] == ["PEKPPP 6", "PEKPPP 7", "PEKPPP 8", "PEKPPP 9"]
     by_unit = {row[1]: row for row in matrix[1:]}
-    assert by_unit["Dinas Gamma"][2:] == ["Belum", "-", "-", "-", "-"]
-    assert by_unit["Dinas Alfa"][2:] == ["Semester II 2025", "3", "Ya", "Draf", "Belum"]
+    for name, row in by_unit.items():
+        levels = unit_levels(Unit.objects.get(name=name), 2025)
+        assert row[7:] == [str(levels.scores[n].score) for n in (6, 7, 8, 9)], name
+    assert by_unit["Dinas Gamma"][2:7] == ["Belum", "-", "-", "-", "-"]
+    assert by_unit["Dinas Alfa"][2:7] == ["Semester II 2025", "3", "Ya", "Draf", "Belum"]
+    assert by_unit["Dinas Beta"][2:7] == ["Tahun 2025", "6", "Belum", "Ya", "1 Februari 2026"]
     assert by_unit["UPT Beta Satu"][2] == "Tahun 2025 (Dinas Beta)"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Survei belum dilaksanakan (1 unit): Dinas Gamma." in text
     assert "RTL masih draf (1 unit): Dinas Alfa." in text
+    assert "Laporan tindak lanjut belum diterbitkan" not in text
     published = "Hasil belum dipublikasikan (4 unit): Dinas Beta, UPT Beta Satu, Dinas Delta dan"
     assert published + " UPT Delta." in text
     ranked = _docx_table(document, "Tabel 2.2. Peringkat IKM unit layanan")
@@ -377,6 +407,18 @@ def test_demo_recap_docx_as_word_reads_it(demo):
     )
     ranked = _docx_table(document, "Tabel 2.2. Peringkat IKM unit layanan")
     assert [row[3] for row in ranked[1:]] == ["93.40", "88.40", "85.45", "82.15"]
+    matrix = _docx_table(document, "Tabel 3.1. Matriks kesiapan unit")
+    dukcapil = Unit.objects.get(slug="dinas-kependudukan-dan-pencatatan-sipil")
+    levels = unit_levels(dukcapil, 2025)
+    assert matrix[1][1:] == [
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "Semester I 2025",
+        "615",
+        "Ya",
+        "Ya",
+        "22 Agustus 2025",  # the demo's Laporan Tindak Lanjut
+        *(str(levels.scores[n].score) for n in (6, 7, 8, 9)),
+    ]
     # landscape: the ranked table's section is wider than it is tall
     sections = [s for s in document.sections if s.page_width > s.page_height]
     assert len(sections) == 2
