@@ -277,12 +277,13 @@ def _pekppp_checks(plan: Plan, view, signed_on: dt.date) -> list[Check]:
                 "pekppp-band",
                 "",
                 _(
-                    "Every item was done by %(keep_by)s, but %(which)s (%(day)s) is later: "
-                    "PEKPPP indicator 9 (from the Laporan Hasil of %(result)s to this report) "
-                    "drops from %(possible)s to %(score)s. Date the report on or before "
-                    "%(keep_by)s to keep %(possible)s."
+                    "Every item was done by %(last)s, but %(which)s (%(day)s) is after "
+                    "%(keep_by)s: PEKPPP indicator 9 (from the Laporan Hasil of %(result)s to "
+                    "this report) drops from %(possible)s to %(score)s. Date the report on or "
+                    "before %(keep_by)s to keep %(possible)s."
                 )
                 % {
+                    "last": fmt.date_long(max(d for d in done if d is not None)),
                     "keep_by": fmt.date_long(crossing.keep_by),
                     "which": which,
                     "day": fmt.date_long(day),

@@ -16,10 +16,11 @@ aspect "Kebijakan Pelayanan", indicators 6-9 on the SKM); docs/reports.md "PEKPP
   warnings naming what is missing (issue dates, captures, a draft plan, a report date that
   crosses a band boundary).
 
-Indicator 6 judges the latest period with respondents of N-1..N against Permen PANRB
-14/2017: fewer than 9 elements, or fewer respondents than the Krejcie-Morgan sample of the
-period's stated population, is "not per the Permen" (level 1). Earlier periods' shortfalls
-are warnings. The steps above 2 count the media of N-1..N and the plan's realisation.
+Indicator 6 judges every period with respondents of N-1..N against Permen PANRB 14/2017:
+fewer than 9 elements, or fewer respondents than the Krejcie-Morgan sample of the period's
+stated population, is "not per the Permen" (level 1, naming the period), so that the basis
+"n SKM dilaksanakan sesuai PermenPANRB" is true of every survey it counts. The steps above 2
+count the media of N-1..N and the plan's realisation.
 """
 
 from __future__ import annotations
@@ -184,10 +185,7 @@ def unit_levels(unit: Unit, year: int) -> PekpppLevels:
     if last_result is None:
         warnings.append(f"Belum ada periode yang ditutup dengan hasil IKM pada {year - 1}-{year}.")
 
-    shortfalls = _shortfalls(surveyed[-1], unit, results[surveyed[-1].pk]) if surveyed else []
-    for period in surveyed[:-1]:
-        for text in _shortfalls(period, unit, results[period.pk]):
-            warnings.append("Belum sesuai PermenPANRB 14/2017: " + text + ".")
+    shortfalls = [text for p in surveyed for text in _shortfalls(p, unit, results[p.pk])]
 
     media = list(
         PublicationMedium.objects.filter(

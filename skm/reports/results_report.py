@@ -189,7 +189,8 @@ def results_blocks(
         b.Heading("Lampiran 2. Olah Data", level=2),
         *_olah_data_blocks(result, num),
         b.Portrait(),
-        *_documentation_blocks(period, unit, public_only),
+        *(photos := _documentation_blocks(period, unit, public_only)),
+        *_previous_followup_blocks(period, unit, d, number=4 if photos else 3),
     ]
     title = f"Laporan Hasil SKM {unit.name} {label}"
     return out, title
@@ -707,6 +708,75 @@ def _documentation_blocks(period: Period, unit: Unit, public_only: bool) -> list
             for row in rows
         ),
     ]
+
+
+def _previous_followup_blocks(period: Period, unit: Unit, d: str, *, number: int) -> list:
+    """The appendix "Laporan Hasil Tindak Lanjut SKM pada Periode Sebelumnya" of
+    KemenPANRB's report template: the plan of the unit's latest period that ended before
+    this one began (skm.plans.services.previous_plan), each item with its element, activity,
+    schedule, status and realisation, and date done, then the % realised with the official
+    formula. Without an earlier plan, one sentence says so (no empty table). Numbered after
+    the survey's documentation, which is left out without photos."""
+    from skm.plans.selectors import plan_view
+    from skm.plans.services import previous_plan
+    from skm.reports.pekppp import realisation_formula
+
+    heading = b.Heading(
+        f"Lampiran {number}. Laporan Hasil Tindak Lanjut SKM pada Periode Sebelumnya", level=2
+    )
+    plan = previous_plan(period, unit)
+    if plan is None:
+        return [
+            heading,
+            b.Para(
+                "Belum ada rencana tindak lanjut hasil SKM pada periode sebelumnya, sehingga "
+                "belum ada tindak lanjut yang dilaporkan."
+            ),
+        ]
+    earlier = plan.period
+    earlier_label = fmt.period_label(
+        earlier.kind, earlier.start_date, earlier.end_date, earlier.name
+    )
+    view = plan_view(plan)
+    rows = []
+    for p in view.priorities:
+        for i in p.items:
+            item = i.item
+            realisation = item.get_status_display()
+            if item.description:
+                realisation += ": " + " ".join(item.description.split())
+            rows.append(
+                [
+                    i.number,
+                    p.priority.element_name,
+                    item.activity,
+                    ", ".join(f"TW {q}" for q in item.quarter_list) + f" {item.year}",
+                    realisation,
+                    fmt.date_long(item.done_on) if item.done_on else "-",
+                ]
+            )
+    out = [
+        heading,
+        b.Para(
+            f"Rencana tindak lanjut hasil SKM {earlier_label} dan realisasinya"
+            + ("." if plan.is_final else " (rencana tersebut masih berstatus draf).")
+        ),
+    ]
+    if not rows:
+        out.append(b.Para("Rencana tindak lanjut periode tersebut belum memuat kegiatan."))
+        return out
+    formula = realisation_formula(view.planned, view.realised, d)
+    out += [
+        b.Table(
+            f"Tabel L.{number}. Realisasi rencana tindak lanjut {earlier_label}",
+            ["No", "Unsur", "Program/kegiatan", "Waktu", "Status dan realisasi", "Selesai"],
+            rows,
+            [1.1, 3.0, 4.2, 2.1, 3.5, 2.1],
+            numeric={0},
+        ),
+        b.Para(f"{formula}."),
+    ]
+    return out
 
 
 def _survey_photos(period: Period, unit: Unit, public_only: bool):

@@ -40,7 +40,8 @@ def test_a_date_of_signing_past_the_boundary_is_warned_with_the_last_good_date(d
     checks = _pekppp(unit, period, dt.date(2025, 10, 1))
     assert [c.code for c in checks] == ["pekppp-band"]
     message = checks[0].message
-    assert "30 September 2025" in message and "1 Oktober 2025" in message
+    assert "selesai pada 15 Agustus 2025" in message and "melewati 30 September 2025" in message
+    assert "(1 Oktober 2025)" in message and "paling lambat 30 September 2025" in message
     assert "dari 4 menjadi 3" in message and "tanggal penandatanganan" in message
     # the other documents do not carry this check
     assert _pekppp(unit, period, dt.date(2025, 10, 1), "hasil") == []
@@ -76,3 +77,13 @@ def test_the_report_page_shows_the_band_warning(client, demo):
         f"/staf/unit/{DUKCAPIL}/laporan/?periode={period.slug}&tanggal=2025-10-01"
     ).content.decode()
     assert "turun dari 4 menjadi 3" in page
+
+
+def test_making_the_document_does_not_record_its_issue_date(demo):
+    from skm.reports.documents import build
+
+    unit, period, plan = demo
+    plan_set_report_date(plan, dt.date(2025, 6, 30), None)
+    build("tindak-lanjut", unit=unit, period=period, fmt="docx", signed_on=dt.date(2025, 8, 22))
+    plan.refresh_from_db()
+    assert plan.followup_reported_on is None  # signing a copy is not issuing it

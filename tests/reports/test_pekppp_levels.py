@@ -182,6 +182,12 @@ def test_a_survey_below_the_krejcie_morgan_sample_is_level_1(unit):
     assert levels.indicator_6.score == 1
     assert "10 responden, kurang dari sampel minimal 278" in levels.indicator_6.basis
     assert "populasi 1000" in levels.indicator_6.basis
+    # a later survey that reaches its sample does not hide the earlier one
+    _period(unit, "Semester I 2026", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+    levels = unit_levels(unit, 2026)
+    assert levels.indicator_6.score == 1
+    assert levels.indicator_6.basis.count("responden") == 1
+    assert "Semester II 2025: 10 responden" in levels.indicator_6.basis
 
 
 def test_only_electronic_media_stay_at_level_2_and_a_draft_plan_is_warned(unit):

@@ -71,14 +71,19 @@ def _printed_lists(pages: list[str]) -> tuple[dict[str, list[tuple[str, int]]], 
         ):
             break
         last = index
+        pending = ""  # the first line(s) of an entry too long for one line
         for line in lines:
             if line in LISTS:
-                current = line
+                current, pending = line, ""
                 lists[current] = []
                 continue
             match = ENTRY.match(line)
             if current and match and not line.isdigit():
-                lists[current].append((match.group(1).strip(" ."), int(match.group(2))))
+                text = f"{pending} {match.group(1)}".strip(" .")
+                lists[current].append((text, int(match.group(2))))
+                pending = ""
+            elif current and not line.isdigit():
+                pending = f"{pending} {line}".strip()
         if index > 3:
             break
     return lists, last + 1
