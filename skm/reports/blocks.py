@@ -89,6 +89,9 @@ class Table:
     widths: list[float]  # cm
     numeric: set[int] = field(default_factory=set)  # column indexes centred
     bold_last: bool = False  # a total row
+    # points; None: 10, or 9 in tables of many columns. A size set also narrows the PDF's
+    # cell padding (a table of very many columns, e.g. the recap's 18).
+    size: float | None = None
 
 
 @dataclass(frozen=True)
@@ -259,7 +262,7 @@ def _docx_table(document, block: Table) -> None:
     page, long ones never leave their last row alone."""
     if block.caption:
         _caption(document, block.caption, style=TABLE_CAPTION_STYLE)
-    size = DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT
+    size = block.size or (DENSE_TABLE_PT if len(block.headers) >= DENSE_COLUMNS else TABLE_PT)
     table, widths = _table(document, block.headers, block.widths, size=size)
     for index, row in enumerate(block.rows):
         cells = table.add_row().cells
@@ -315,12 +318,15 @@ def pdf_widths(block: Table, *, landscape: bool = False) -> list[float]:
     (the table is laid out fixed, its words never split or hyphenated: issue #14, point 6).
     A word longer than a third of the page is left to wrap inside its cell."""
     limit = PDF_TEXT_CM[landscape]
+    # a table with its own text size (Table.size) has narrower padding too (blocks.html)
+    scale = (block.size or 9) / 9
+    padding = PDF_PADDING_CM / 2 if block.size else PDF_PADDING_CM
     minima = []
     for column in range(len(block.widths)):
         texts = [block.headers[column] if column < len(block.headers) else ""]
         texts += [row[column] for row in block.rows if column < len(row)]
         longest = max((len(word) for text in texts for word in str(text).split()), default=0)
-        minima.append(min(longest * PDF_CHAR_CM_AT_9PT + PDF_PADDING_CM, limit / 3))
+        minima.append(min(longest * PDF_CHAR_CM_AT_9PT * scale + padding, limit / 3))
     return fit_to_minima(list(block.widths), minima, limit)
 
 
