@@ -554,3 +554,24 @@ def report_photo_delete(request: HttpRequest, unit_slug: str, photo_id: int) -> 
     survey_photo_delete(photo)
     messages.success(request, _("The photo was removed from the survey's documentation."))
     return redirect(_texts_url(unit, photo.period))
+
+
+@login_required
+@require_POST
+def report_photo_public(request: HttpRequest, unit_slug: str, photo_id: int) -> HttpResponse:
+    """Mark a survey photo public (printed in documents meant for publication) or not."""
+    from skm.reports.services import survey_photo_set_public
+
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    photo = SurveyPhoto.objects.filter(pk=photo_id, unit=unit).select_related("period").first()
+    if photo is None:
+        raise Http404
+    public = request.POST.get("public") == "1"
+    survey_photo_set_public(photo, public)
+    if public:
+        messages.success(request, _("The photo is public: documents for publication print it."))
+    else:
+        messages.success(
+            request, _("The photo is not public: only documents with all evidence print it.")
+        )
+    return redirect(_texts_url(unit, photo.period))

@@ -39,4 +39,9 @@ urlpatterns = [
         reports.report_photo_delete,
         name="report_photo_delete",
     ),
+    path(
+        "unit/<slug:unit_slug>/laporan/foto/<int:photo_id>/publik/",
+        reports.report_photo_public,
+        name="report_photo_public",
+    ),
 ]

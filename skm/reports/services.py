@@ -116,3 +116,9 @@ def survey_photo_delete(photo) -> None:
     names = (photo.stored_name, photo.thumbnail_name)
     photo.delete()
     files.remove(*names)
+
+
+def survey_photo_set_public(photo, public: bool) -> None:
+    """Whether documents meant for publication print the photo (skm.reports.documents)."""
+    photo.public = bool(public)
+    photo.save(update_fields=["public"])

@@ -280,3 +280,30 @@ def test_the_cover_has_no_page_number(docx):
     # the later sections number their first page too
     for section in sections[1:]:
         assert section.find("w:titlePg", NS) is None
+
+
+@pytest.mark.parametrize(
+    "unit_slug, period_slug",
+    [
+        # Dinas Kesehatan: its Puskesmas below it, no follow-up plan
+        ("dinas-kesehatan", "semester-i-2025"),
+        # the Dinas's earlier period: no plan either
+        ("dinas-kependudukan-dan-pencatatan-sipil", "semester-ii-2024"),
+    ],
+)
+def test_laporan_hasil_of_other_units_passes_the_word_checks(demo, unit_slug, period_slug):
+    """The checks above, for the documents of a unit with sub-units and of a period
+    without a plan (issue #14, "Done when")."""
+    period = Period.objects.get(unit__slug=unit_slug, slug=period_slug)
+    content = build("hasil", unit=period.unit, period=period, fmt="docx").content
+    package = zipfile.ZipFile(io.BytesIO(content))
+    _assert_widths(package)
+    test_header_words_fit_their_columns_and_are_not_hyphenated(package)
+    test_captions_stay_with_their_tables_and_rows_do_not_split(package)
+    test_pictures_fit_inside_their_cells(package)
+    test_pictures_outside_tables_fit_the_text_width(package)
+    test_indonesian_proofing_language_on_every_style(package)
+    test_headings_and_body_share_one_font_family(package)
+    test_the_cover_has_no_page_number(package)
+    text = "".join(_xml(package, "word/document.xml").itertext())
+    assert period.unit.name in text and "DAFTAR ISI" in text

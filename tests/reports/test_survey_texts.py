@@ -135,7 +135,8 @@ def test_uploads_are_checked_by_content_and_cleaned(demo, client):
     from skm.reports.models import SurveyPhoto
 
     unit, period = demo
-    client.force_login(member(unit, "admin-dukcapil", Membership.Role.UNIT_ADMIN))
+    admin = member(unit, "admin-dukcapil", Membership.Role.UNIT_ADMIN)
+    client.force_login(admin)
     url = f"/staf/unit/{unit.slug}/laporan/foto/"
     count = SurveyPhoto.objects.count()
     fake = SimpleUploadedFile("kios.jpg", b"<svg onload=alert(1)></svg>", "image/jpeg")
@@ -155,6 +156,22 @@ def test_uploads_are_checked_by_content_and_cleaned(demo, client):
     assert b"KameraRahasia" not in stored
     text, _headings, _tables = _docx_text(unit, period)
     assert "FGD pengguna" in text
+    # made private after the upload: the published document leaves it out
+    private = client.post(f"{url}{row.pk}/publik/", {"public": "0"})
+    assert private.status_code == 302
+    row.refresh_from_db()
+    assert not row.public
+    assert "FGD pengguna" not in _docx_text(unit, period)[0]
+    client.post(f"{url}{row.pk}/publik/", {"public": "1"})
+    row.refresh_from_db()
+    assert row.public
+    # another unit's administrator cannot touch it
+    other = Unit.objects.exclude(pk=unit.pk).exclude(parent=unit).first()
+    client.force_login(member(other, "admin-other", Membership.Role.UNIT_ADMIN))
+    assert client.post(f"{url}{row.pk}/publik/", {"public": "0"}).status_code == 404
+    row.refresh_from_db()
+    assert row.public
+    client.force_login(admin)
     delete = client.post(f"{url}{row.pk}/hapus/", {"periode": period.slug})
     assert delete.status_code == 302 and not SurveyPhoto.objects.filter(pk=row.pk).exists()
     assert not evidence_path(row.stored_name).exists()
