@@ -220,11 +220,6 @@ def _latest_closed(periods):
     return max(closed, key=lambda p: (p.end_date, p.pk)) if closed else None
 
 
-def _months_text(levels) -> str:
-    months = getattr(levels, "months_between_reports", None)
-    return "-" if months is None else f"{fmt.number(str(months))} bulan"
-
-
 def _statements(pack: Pack) -> list[tuple[str, str]]:
     """What the unit must state, each with its value as the data gives it."""
     levels = pack.levels
@@ -239,23 +234,25 @@ def _statements(pack: Pack) -> list[tuple[str, str]]:
     if in_year:
         periods += " (" + ", ".join(_label(p) for p in in_year) + ")"
     last = levels.last_result
-    dates = []
-    for plan in levels.plans:
-        dates.append(
-            f"{_label(plan.period)}: Laporan Hasil SKM {fmt.date_long(plan.reported_on)}, "
-            "Laporan Tindak Lanjut " + fmt.date_long(getattr(plan, "followup_reported_on", None))
-        )
+    dates = [
+        f"{_label(plan.period)}: Laporan Hasil SKM terbit {fmt.date_long(plan.reported_on)}, "
+        f"Laporan Tindak Lanjut terbit {fmt.date_long(plan.followup_reported_on)}"
+        for plan in levels.plans
+    ]
+    if media and levels.media_count != len(media):  # two posters at two counters: one medium
+        count = f"{levels.media_count} media ({len(media)} publikasi)"
+    else:
+        count = f"{levels.media_count} media"
+    between = levels.months_between_reports or "-"
     return [
         (f"Jumlah periode survei pada tahun {pack.year}", periods),
         (
             "Nilai IKM terakhir dan periodenya",
-            str(last) if last else "Belum ada periode yang ditutup.",
+            f"IKM {last.text}" if last else "Belum ada periode yang ditutup dengan hasil IKM.",
         ),
         (
             "Media publikasi hasil SKM",
-            f"{len(media)} media: " + "; ".join(media)
-            if media
-            else "Belum ada media publikasi yang dicatat.",
+            f"{count}: " + "; ".join(media) if media else "Belum ada media publikasi yang dicatat.",
         ),
         (
             "Persentase RTL yang ditindaklanjuti",
@@ -263,7 +260,7 @@ def _statements(pack: Pack) -> list[tuple[str, str]]:
         ),
         (
             "Selang waktu terbit Laporan Hasil SKM dan Laporan Tindak Lanjut",
-            _months_text(levels) + ("; " + "; ".join(dates) if dates else ""),
+            "; ".join([between, *dates]) if dates else "Belum ada rencana tindak lanjut.",
         ),
     ]
 
@@ -358,7 +355,7 @@ def make_pack(*, unit: Unit, year: int, signed_on: dt.date | None = None) -> Pac
         )
 
     def tindak_lanjut(period):
-        day = getattr(plans[period.pk], "followup_reported_on", None) or signed_on
+        day = plans[period.pk].followup_reported_on or signed_on
         return (
             f"tl-{period.pk}",
             f"Laporan Tindak Lanjut Hasil SKM {_label(period)}",
@@ -533,5 +530,4 @@ def pack_warnings(unit: Unit, year: int) -> list[str]:
     job page, never printed in the pack."""
     from skm.reports.pekppp import unit_levels
 
-    levels = unit_levels(unit, year)
-    return list(levels.warnings)
+    return list(unit_levels(unit, year).warnings)
