@@ -139,6 +139,15 @@ def world(db, settings, tmp_path):
     report = ReportJob.objects.create(
         ref=uuid.uuid4(), unit=unit, period=period, kind="hasil", fmt="pdf", status="done"
     )
+    from skm.reports.services import publication_medium_add
+
+    medium = publication_medium_add(
+        unit=unit,
+        period=period,
+        kind="poster",
+        published_on=dt.date(2025, 7, 10),
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
     values = {
         "unit_slug": unit.slug,
         "service_slug": "ktp-el",
@@ -150,6 +159,7 @@ def world(db, settings, tmp_path):
         "item_id": item.pk,
         "evidence_id": evidence.pk,
         "photo_id": 0,
+        "medium_id": medium.pk,
         "strategy_id": strategy.pk,
         "ref": report.ref,
         "kind": "hasil",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -183,6 +184,11 @@ class ReportDateForm(forms.Form):
     reported_on = forms.DateField(
         label=gettext_lazy("Date of the survey result report"), required=False, widget=DATE_INPUT
     )
+    followup_reported_on = forms.DateField(
+        label=gettext_lazy("Date of the follow-up report (Laporan Tindak Lanjut)"),
+        required=False,
+        widget=DATE_INPUT,
+    )
 
 
 class StrategyForm(forms.Form):
@@ -349,7 +355,12 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         ],
         priority_form=PriorityAddForm(elements=add_choices) if add_choices else None,
         strategy_form=StrategyForm(items=view.items),
-        report_form=ReportDateForm(initial={"reported_on": plan.reported_on}),
+        report_form=ReportDateForm(
+            initial={
+                "reported_on": plan.reported_on,
+                "followup_reported_on": plan.followup_reported_on,
+            }
+        ),
         reopen_form=NoteForm(),
         events=list(plan.events.select_related("user")),
     )
@@ -744,11 +755,17 @@ def plan_reopen_view(request: HttpRequest, unit_slug: str, plan_id: int) -> Http
 def plan_report_date(request: HttpRequest, unit_slug: str, plan_id: int) -> HttpResponse:
     _unit, plan = _manage(request, unit_slug, plan_id)
     form = ReportDateForm(request.POST)
-    if form.is_valid():
-        plan_set_report_date(plan, form.cleaned_data["reported_on"])
-        messages.success(request, _("The report date was saved."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("The report date is not a valid date."))
+        return redirect(_plan_url(plan, "pekppp"))
+    try:
+        plan_set_report_date(
+            plan, form.cleaned_data["reported_on"], form.cleaned_data["followup_reported_on"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report dates were saved."))
     return redirect(_plan_url(plan, "pekppp"))
 
 

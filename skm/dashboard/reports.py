@@ -575,3 +575,141 @@ def report_photo_public(request: HttpRequest, unit_slug: str, photo_id: int) -> 
             request, _("The photo is not public: only documents with all evidence print it.")
         )
     return redirect(_texts_url(unit, photo.period))
+
+
+# -- publication media (PEKPPP indicators 6 and 7) -------------------------------------------
+
+
+class MediumForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Medium"), choices=())
+    period = forms.ChoiceField(label=gettext_lazy("Results of the period"), required=False)
+    published_on = forms.DateField(label=gettext_lazy("Published on"), widget=DATE_INPUT)
+    url = forms.CharField(
+        label=gettext_lazy("Link"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("The web address of the publication (http:// or https://)."),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        required=False,
+        max_length=255,
+        help_text=gettext_lazy("E.g. Poster di ruang tunggu loket 1."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Capture (photo, screenshot or PDF)"),
+        required=False,
+        help_text=gettext_lazy(
+            "A dated photo or screenshot of the publication (JPEG, PNG or PDF, at most 10 MB)."
+        ),
+    )
+
+    def __init__(self, *args, periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from skm.reports.models import PublicationMedium
+
+        self.fields["kind"].choices = PublicationMedium.Kind.choices
+        self.fields["period"].choices = [("", "–")] + [(p.slug, p.name) for p in periods]
+
+
+def _media_url(unit: Unit) -> str:
+    return reverse("dashboard:report_media", args=[unit.slug])
+
+
+@login_required
+def report_media(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """The unit's publication media: list (everyone with a role on the unit), add
+    (administrators, as for the report texts)."""
+    from skm.plans.evidence import EvidenceRefused
+    from skm.reports.models import PublicationMedium
+    from skm.reports.services import publication_medium_add
+
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    can_manage = user_can(request.user, unit, MANAGE_ROLES)
+    periods = periods_covering(unit)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        form = MediumForm(request.POST, request.FILES, periods=periods)
+        if form.is_valid():
+            data = form.cleaned_data
+            period = next((p for p in periods if p.slug == data["period"]), None)
+            try:
+                publication_medium_add(
+                    unit=unit,
+                    period=period,
+                    kind=data["kind"],
+                    published_on=data["published_on"],
+                    url=data["url"],
+                    description=data["description"],
+                    upload=data["file"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                for field, texts in error.message_dict.items():
+                    label = form.fields[field].label if field in form.fields else ""
+                    errors += [f"{label}: {t}" if label else t for t in texts]
+            except EvidenceRefused as refused:
+                errors.append(f"{form.fields['file'].label}: {refused}")
+            else:
+                messages.success(request, _("The publication medium was recorded."))
+                return redirect(_media_url(unit))
+        else:
+            errors = [
+                f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                for f, e in form.errors.items()
+            ]
+    else:
+        form = MediumForm(periods=periods, initial={"published_on": timezone.localdate()})
+    media = list(
+        PublicationMedium.objects.filter(unit=unit)
+        .select_related("period")
+        .order_by("-published_on", "-pk")
+    )
+    return render(
+        request,
+        "dashboard/report_media.html",
+        {
+            "unit": unit,
+            "media": media,
+            "form": form if can_manage else None,
+            "errors": errors,
+            "can_manage": can_manage,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _medium(unit: Unit, medium_id: int):
+    from skm.reports.models import PublicationMedium
+
+    medium = PublicationMedium.objects.filter(pk=medium_id, unit=unit).first()
+    if medium is None:
+        raise Http404
+    return medium
+
+
+@login_required
+@require_POST
+def report_medium_delete(request: HttpRequest, unit_slug: str, medium_id: int) -> HttpResponse:
+    from skm.reports.services import publication_medium_delete
+
+    unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
+    publication_medium_delete(_medium(unit, medium_id))
+    messages.success(request, _("The publication medium was removed."))
+    return redirect(_media_url(unit))
+
+
+@login_required
+@require_GET
+def report_medium_file(request: HttpRequest, unit_slug: str, medium_id: int) -> FileResponse:
+    """The medium's capture (?thumb=1: its thumbnail), served as plan evidence is: stored
+    name only, real type, inline under a harmless name, nosniff."""
+    from skm.plans.evidence import file_response
+
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    medium = _medium(unit, medium_id)
+    if not medium.stored_name:
+        raise Http404
+    return file_response(medium, thumbnail=request.GET.get("thumb") == "1")

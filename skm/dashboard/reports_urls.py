@@ -44,4 +44,15 @@ urlpatterns = [
         reports.report_photo_public,
         name="report_photo_public",
     ),
+    path("unit/<slug:unit_slug>/laporan/media/", reports.report_media, name="report_media"),
+    path(
+        "unit/<slug:unit_slug>/laporan/media/<int:medium_id>/hapus/",
+        reports.report_medium_delete,
+        name="report_medium_delete",
+    ),
+    path(
+        "unit/<slug:unit_slug>/laporan/media/<int:medium_id>/berkas/",
+        reports.report_medium_file,
+        name="report_medium_file",
+    ),
 ]

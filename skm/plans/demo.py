@@ -5,7 +5,9 @@ The priorities come from the results as for any plan (U3, U7, U9: the seed's Tab
 the items, their quarters, year, owner and descriptions are the seed's. The seed gives no
 dates for the realisation: the demo says the items were done on 15 August 2025, a week
 before the report was signed (22 August 2025), and keeps the plan's report date at the
-period's end (30 June 2025), so PEKPPP indicator 9 reads "within 3 months" (4).
+period's end (30 June 2025). The seed's Laporan Tindak Lanjut is dated 22 August 2025, which
+the demo records as its issue date, so PEKPPP indicator 9 (Laporan Hasil to Laporan Tindak
+Lanjut) reads "within 3 months" (4).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from skm.plans.services import (
     item_create,
     plan_create,
     plan_finalise,
+    plan_set_report_date,
     realisation_update,
     strategy_create,
 )
@@ -171,8 +174,10 @@ def demo_plans(agency: Agency) -> bool:
     from skm.reports.models import ReportProfile
 
     ReportProfile.objects.get_or_create(unit=unit, defaults=SEED_SIGNATORY)
-    from skm.reports.demo import demo_survey_texts
+    from skm.reports.demo import demo_publication_media, demo_survey_texts
 
     demo_survey_texts(unit, period)
+    demo_publication_media(unit, period)
+    plan_set_report_date(plan, plan.reported_on, REPORT_SIGNED)
     plan_finalise(plan, user=None, note="Data contoh dari laporan tindak lanjut Semester I 2025.")
     return True

@@ -50,6 +50,15 @@ class Plan(TimeStampedModel):
         blank=True,
         help_text=_("PEKPPP indicator 9 counts the months from this date."),
     )
+    followup_reported_on = models.DateField(
+        _("date of the follow-up report (Laporan Tindak Lanjut)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The issue date of the Laporan Tindak Lanjut; PEKPPP indicator 9 counts the "
+            "months up to this date."
+        ),
+    )
     finalised_at = models.DateTimeField(_("made final at"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skm.method import SurveyResult
-from skm.method.pekppp import Score, indicator_8, indicator_9, percent_text, realised_percent
+from skm.method.pekppp import (
+    Score,
+    completion_speed,
+    indicator_8,
+    indicator_9,
+    percent_text,
+    realised_percent,
+)
 from skm.org.models import Unit
 from skm.plans.models import Evidence, Plan, PlanItem, PlanPriority, Strategy
 from skm.surveys.lexicon import element_scores
@@ -104,7 +111,8 @@ class PlanView:
     realised: int
     percent: Fraction | None
     indicator_8: Score
-    indicator_9: Score
+    indicator_9: Score  # the evaluators' rule: Laporan Hasil to Laporan Tindak Lanjut
+    completion: Score  # information: Laporan Hasil to the last item's completion
     overdue: int
     previous_plan: Plan | None
     effects: list[Effect]
@@ -227,7 +235,10 @@ def plan_view(plan: Plan, *, today: dt.date | None = None) -> PlanView:
         realised=realised,
         percent=realised_percent(planned, realised),
         indicator_8=indicator_8(planned, realised),
-        indicator_9=indicator_9(plan.reported_on, [i.done_on for i in items]),
+        indicator_9=indicator_9(
+            plan.reported_on, plan.followup_reported_on, [i.done_on for i in items]
+        ),
+        completion=completion_speed(plan.reported_on, [i.done_on for i in items]),
         overdue=sum(1 for v in views for i in v.items if i.overdue),
         previous_plan=earlier,
         effects=_effects(earlier, result, previous) if earlier else [],
@@ -300,6 +311,7 @@ def plan_dict(view: PlanView, *, evidence_url=None) -> dict[str, Any]:
         "period_name": plan.period.name,
         "status": plan.status,
         "reported_on": _text_date(plan.reported_on),
+        "followup_reported_on": _text_date(plan.followup_reported_on),
         "priorities": [
             {
                 "code": p.priority.element_code,
@@ -363,6 +375,8 @@ def plan_dict(view: PlanView, *, evidence_url=None) -> dict[str, Any]:
             "indicator_8_basis": view.indicator_8.basis,
             "indicator_9": view.indicator_9.score,
             "indicator_9_basis": view.indicator_9.basis,
+            "completion_speed": view.completion.score,
+            "completion_speed_basis": view.completion.basis,
         },
     }
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -210,9 +211,18 @@ def plan_reopen(plan: Plan, *, user: User | None, note: str) -> Plan:
 
 
 @transaction.atomic
-def plan_set_report_date(plan: Plan, reported_on: dt.date | None) -> Plan:
+def plan_set_report_date(
+    plan: Plan, reported_on: dt.date | None, followup_reported_on: dt.date | None
+) -> Plan:
+    """The issue dates of the Laporan Hasil SKM and of the Laporan Tindak Lanjut (PEKPPP
+    indicator 9); a follow-up report dated before the result report is refused."""
+    if reported_on and followup_reported_on and followup_reported_on < reported_on:
+        raise ValidationError(
+            _("The follow-up report cannot be dated before the survey result report.")
+        )
     plan.reported_on = reported_on
-    plan.save(update_fields=["reported_on", "updated_at"])
+    plan.followup_reported_on = followup_reported_on
+    plan.save(update_fields=["reported_on", "followup_reported_on", "updated_at"])
     return plan
 
 

@@ -16,7 +16,13 @@ poster prints neither the plan nor its evidence, so it has none):
 - evidence-private: evidence not marked public, with what the chosen evidence scope does
   with it (left out with "publik", printed with "semua"): the plan's evidence in the Laporan
   Tindak Lanjut, the survey's own photos (SurveyPhoto) in the Laporan Hasil, which never
-  prints the follow-up's photos.
+  prints the follow-up's photos;
+- pekppp-band (Laporan Tindak Lanjut): every item was done by a boundary of PEKPPP indicator
+  9's bands but the report's date (the date of signing, and the follow-up report's issue
+  date recorded on the plan when it differs) lies after it, so an earlier date would score
+  higher (skm.method.pekppp.band_crossing);
+- pekppp-date (Laporan Tindak Lanjut): the issue date of the Laporan Hasil SKM is empty on
+  the plan, so indicator 9 cannot be scored.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skm.method.pekppp import percent_text, realised_percent
+from skm.method.pekppp import band_crossing, percent_text, realised_percent
 from skm.org.models import Unit
 from skm.plans.models import Plan, PlanItem
 from skm.plans.selectors import plan_view
@@ -40,7 +46,8 @@ QUARTER_START = {1: 1, 2: 4, 3: 7, 4: 10}  # month of each quarter's first day
 
 @dataclass(frozen=True)
 class Check:
-    code: str  # misfiled, done-late, done-early, not-done, percent, evidence-private
+    code: str  # misfiled, done-late, done-early, not-done, percent, evidence-private,
+    # pekppp-band, pekppp-date
     item: str  # the item's number as printed ("1.2"), "" for the whole plan
     message: str  # what is wrong, where, and what to do (the user's language)
 
@@ -184,6 +191,8 @@ def report_checks(
                     )
                 checks.append(Check("evidence-private", number, message % values))
     checks += photos
+    if kind == "tindak-lanjut":
+        checks += _pekppp_checks(plan, view, signed_on)
     if late and view.percent is not None:
         by_date = view.realised - len(late)
         checks.append(
@@ -235,3 +244,52 @@ def _private_survey_photos(unit: Unit, period: Period, scope: str) -> list[Check
             "copy."
         )
     return [Check("evidence-private", "", message % values)]
+
+
+def _pekppp_checks(plan: Plan, view, signed_on: dt.date) -> list[Check]:
+    """Indicator 9 of the Laporan Tindak Lanjut: the Laporan Hasil's issue date is needed,
+    and a report dated past a band boundary the work met loses a score."""
+    if plan.reported_on is None:
+        return [
+            Check(
+                "pekppp-date",
+                "",
+                _(
+                    "The issue date of the Laporan Hasil SKM is empty on the plan page: PEKPPP "
+                    "indicator 9 counts the months from it to this report. Fill it in on the "
+                    "plan page."
+                ),
+            )
+        ]
+    done = [row.item.done_on for row in view.items]
+    dates = [(signed_on, _("the date of signing"))]
+    if plan.followup_reported_on and plan.followup_reported_on != signed_on:
+        dates.append(
+            (plan.followup_reported_on, _("the follow-up report's issue date on the plan page"))
+        )
+    checks = []
+    for day, which in dates:
+        crossing = band_crossing(plan.reported_on, day, done)
+        if crossing is None:
+            continue
+        checks.append(
+            Check(
+                "pekppp-band",
+                "",
+                _(
+                    "Every item was done by %(keep_by)s, but %(which)s (%(day)s) is later: "
+                    "PEKPPP indicator 9 (from the Laporan Hasil of %(result)s to this report) "
+                    "drops from %(possible)s to %(score)s. Date the report on or before "
+                    "%(keep_by)s to keep %(possible)s."
+                )
+                % {
+                    "keep_by": fmt.date_long(crossing.keep_by),
+                    "which": which,
+                    "day": fmt.date_long(day),
+                    "result": fmt.date_long(plan.reported_on),
+                    "possible": crossing.possible,
+                    "score": crossing.score,
+                },
+            )
+        )
+    return checks

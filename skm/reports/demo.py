@@ -1,11 +1,14 @@
 """The demo period's own fields of the Laporan Hasil (issue #14, point 10): the survey team by
 position (no person's data), its decree, the schedule, and drawn stand-ins for the photos of
-the survey itself."""
+the survey itself; and the media the results were published on (PEKPPP), each with a drawn
+stand-in capture marked as such."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from skm.org.models import Unit
-from skm.reports.models import ReportText, SurveyPhoto
+from skm.reports.models import PublicationMedium, ReportText, SurveyPhoto
 from skm.reports.texts import RESULTS
 from skm.surveys.models import Period
 
@@ -28,6 +31,14 @@ SCHEDULE = (
     "Pengumpulan data | 1 Januari 2025 sampai dengan 30 Juni 2025\n"
     "Pengolahan data | 1 Juli 2025 sampai dengan 7 Juli 2025\n"
     "Pelaporan | 8 Juli 2025 sampai dengan 18 Juli 2025"
+)
+# (kind, date published, description): the results of Semester I 2025, published after the
+# Laporan Hasil (30 June 2025); no link, since the demo's addresses would not exist.
+MEDIA = (
+    ("poster", dt.date(2025, 7, 21), "Poster hasil IKM di ruang tunggu loket (gambar contoh)"),
+    ("board", dt.date(2025, 7, 21), "Papan informasi di lobi kantor (gambar contoh)"),
+    ("website", dt.date(2025, 7, 23), "Halaman hasil IKM di situs web dinas (gambar contoh)"),
+    ("social", dt.date(2025, 7, 24), "Unggahan hasil IKM di Instagram dinas (gambar contoh)"),
 )
 PHOTOS = (
     ("kios", "Pengisian kuesioner di kios pelayanan (gambar contoh)"),
@@ -79,3 +90,44 @@ def demo_survey_texts(unit: Unit, period: Period) -> None:
                 public=True,
                 user=None,
             )
+
+
+def _capture(name: str, caption: str):
+    """A drawn stand-in for the capture of a publication medium."""
+    import io
+    import textwrap
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1200, 800), (240, 236, 226))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((330, 200, 870, 700), fill=(255, 255, 255), outline=(90, 90, 90), width=6)
+    draw.rectangle((380, 250, 820, 330), fill=(20, 80, 140))  # the poster's title band
+    draw.rectangle((480, 380, 720, 560), fill=(40, 130, 70))  # the NILAI IKM box
+    font = ImageFont.load_default(size=44)
+    small = ImageFont.load_default(size=30)
+    draw.text((60, 50), "Publikasi hasil SKM", fill=(60, 40, 20), font=font)
+    for i, line in enumerate(textwrap.wrap(caption, 60)[:2]):
+        draw.text((60, 120 + 40 * i), line, fill=(70, 50, 30), font=small)
+    draw.text((60, 750), "Gambar contoh (data demo)", fill=(60, 40, 20), font=small)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return SimpleUploadedFile(f"publikasi-{name}.jpg", out.getvalue(), "image/jpeg")
+
+
+def demo_publication_media(unit: Unit, period: Period) -> None:
+    """Record where the demo's results were published (once)."""
+    from skm.reports.services import publication_medium_add
+
+    if PublicationMedium.objects.filter(unit=unit).exists():
+        return
+    for kind, day, description in MEDIA:
+        publication_medium_add(
+            unit=unit,
+            period=period,
+            kind=kind,
+            published_on=day,
+            description=description,
+            upload=_capture(kind, description),
+        )

@@ -210,3 +210,68 @@ class SurveyPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.original_name
+
+
+class PublicationMedium(models.Model):
+    """Where a unit published its SKM results (PEKPPP indicators 6 and 7): the kind of
+    medium, when, a link and/or a dated capture (photo or screenshot, stored and checked
+    like plan evidence by skm.plans.evidence: JPEG, PNG or PDF)."""
+
+    class Kind(models.TextChoices):
+        POSTER = "poster", _("Poster at the service counter")
+        BANNER = "banner", _("Banner (spanduk)")
+        BOARD = "board", _("Information board")
+        WEBSITE = "website", _("Website")
+        SOCIAL = "social", _("Social media")
+        PRINT = "print", _("Print media (newspaper)")
+        SIPPN = "sippn", _("SIPPN")
+        BROADCAST = "broadcast", _("Radio or television")
+        OTHER = "other", _("Other")
+
+    # Electronic media (PEKPPP indicator 6, level 4); the rest are non-electronic.
+    ELECTRONIC = frozenset({Kind.WEBSITE, Kind.SOCIAL, Kind.SIPPN, Kind.BROADCAST})
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("period published"),
+        help_text=_("The period whose results were published."),
+    )
+    kind = models.CharField(_("medium"), max_length=10, choices=Kind.choices)
+    published_on = models.DateField(_("published on"))
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    stored_name = models.CharField(_("stored name"), max_length=64, blank=True, editable=False)
+    thumbnail_name = models.CharField(_("thumbnail"), max_length=64, blank=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=40, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication medium")
+        verbose_name_plural = _("publication media")
+        ordering = ["published_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.published_on:%Y-%m-%d})"
+
+    @property
+    def electronic(self) -> bool:
+        return self.kind in self.ELECTRONIC
+
+    @property
+    def has_capture(self) -> bool:
+        return bool(self.stored_name)

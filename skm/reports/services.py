@@ -122,3 +122,92 @@ def survey_photo_set_public(photo, public: bool) -> None:
     """Whether documents meant for publication print the photo (skm.reports.documents)."""
     photo.public = bool(public)
     photo.save(update_fields=["public"])
+
+
+def _checked_url(url: str) -> str:
+    """An http(s) address or ""; ValidationError naming the field otherwise."""
+    from urllib.parse import urlsplit
+
+    from django.core.validators import URLValidator
+
+    url = clean_text(url).strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": _("The link must be a web address starting with http:// or https://.")}
+        ) from None
+    if len(url) > 500 or not urlsplit(url).hostname:
+        raise ValidationError({"url": _("The link is too long or has no host name.")})
+    return url
+
+
+def publication_medium_add(
+    *,
+    unit: Unit,
+    period: Period | None,
+    kind: str,
+    published_on,
+    url: str = "",
+    description: str = "",
+    upload=None,
+    user=None,
+):
+    """Record where the unit published its results (PEKPPP indicators 6 and 7). The
+    optional capture (a photo or screenshot, or a PDF) is checked, cleaned and stored by
+    skm.plans.evidence as survey photos are; the link must be http or https. Either a link
+    or a capture is required, so that the evaluator can check the medium.
+    ValidationError (per field) or EvidenceRefused; nothing is kept then."""
+    from skm.plans import evidence as files
+    from skm.reports.models import PublicationMedium
+
+    errors: dict[str, str] = {}
+    if kind not in PublicationMedium.Kind.values:
+        errors["kind"] = _("Choose the kind of medium.")
+    if published_on is None:
+        errors["published_on"] = _("Enter the date of publication.")
+    if period is not None and period.unit_id not in {unit.pk, *(u.pk for u in unit.ancestors())}:
+        errors["period"] = _("This period is not one of the unit's.")
+    try:
+        url = _checked_url(url or "")
+    except ValidationError as error:
+        errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+    if not url and upload is None and "url" not in errors:
+        errors["url"] = _("Give a link or a capture (photo or screenshot) of the publication.")
+    if errors:
+        raise ValidationError(errors)
+    stored = files.store(upload) if upload is not None else None
+    try:
+        with transaction.atomic():
+            return PublicationMedium.objects.create(
+                unit=unit,
+                period=period,
+                kind=kind,
+                published_on=published_on,
+                url=url,
+                description=" ".join(clean_text(description).split())[:255],
+                stored_name=stored.stored_name if stored else "",
+                thumbnail_name=stored.thumbnail_name if stored else "",
+                original_name=((getattr(upload, "name", "") or "tangkapan")[:255])
+                if stored
+                else "",
+                content_type=stored.content_type if stored else "",
+                size=stored.size if stored else None,
+                sha256=stored.sha256 if stored else "",
+                created_by=user,
+            )
+    except Exception:
+        if stored:
+            files.remove(stored.stored_name, stored.thumbnail_name)
+        raise
+
+
+def publication_medium_delete(medium) -> None:
+    """Remove a medium, then its capture (the record first, as for survey photos)."""
+    from skm.plans import evidence as files
+
+    names = (medium.stored_name, medium.thumbnail_name)
+    medium.delete()
+    files.remove(*names)

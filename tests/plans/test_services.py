@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from skm.plans.models import ItemChange, Plan, PlanEvent, PlanItem, PlanPriority
 from skm.plans.selectors import item_by_number, misfiled_element, plan_dict, plan_view
@@ -15,6 +16,7 @@ from skm.plans.services import (
     plan_create,
     plan_finalise,
     plan_reopen,
+    plan_set_report_date,
     priority_add,
     priority_drop,
     priority_move,
@@ -203,8 +205,17 @@ def test_percent_realised_and_both_pekppp_indicators(surveyed, unit, manager):
     )
     view = plan_view(plan, today=dt.date(2025, 10, 1))
     assert view.percent_text == "100.00" and view.indicator_8.score == 5
-    # report 30 June 2025, last item 30 September: within 3 months
-    assert view.indicator_9.score == 4
+    # report 30 June 2025, last item 30 September: within 3 months (information)
+    assert view.completion.score == 4
+    # the evaluators' rule needs the Laporan Tindak Lanjut's issue date
+    assert view.indicator_9.score == 0 and "Laporan Tindak Lanjut" in view.indicator_9.basis
+    plan_set_report_date(plan, dt.date(2025, 6, 30), dt.date(2025, 12, 30))
+    view = plan_view(plan, today=dt.date(2025, 10, 1))
+    assert view.indicator_9.score == 3 and view.completion.score == 4
+    with pytest.raises(ValidationError):
+        plan_set_report_date(plan, dt.date(2025, 6, 30), dt.date(2025, 6, 29))
+    plan.refresh_from_db()
+    assert plan.followup_reported_on == dt.date(2025, 12, 30)
     assert "100%" in view.sentence() or "100 %" in view.sentence()
 
 

@@ -348,3 +348,27 @@ def test_the_owner_account_is_one_of_the_units_people(
     assert not PlanItem.objects.filter(priority=priority).exists()
     client.post(url, {**data, f"p{priority.pk}-owner_user": operator.pk})
     assert PlanItem.objects.get(priority=priority).owner_user == operator
+
+
+def test_both_report_dates_are_set_on_the_plan_page(client, manager, head, unit, plan):
+    url = f"/staf/unit/{unit.slug}/rtl/{plan.pk}/tanggal-laporan/"
+    client.force_login(manager)
+    page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={plan.period.slug}").content.decode()
+    assert 'name="followup_reported_on"' in page
+    response = client.post(url, {"reported_on": "2025-07-10", "followup_reported_on": "2025-09-01"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.reported_on == dt.date(2025, 7, 10)
+    assert plan.followup_reported_on == dt.date(2025, 9, 1)
+    # a follow-up report before the result report is refused, nothing changes
+    response = client.post(
+        url, {"reported_on": "2025-07-10", "followup_reported_on": "2025-07-01"}, follow=True
+    )
+    assert "tidak boleh bertanggal sebelum Laporan Hasil SKM" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.followup_reported_on == dt.date(2025, 9, 1)
+    # the head reads both dates and the evaluators' indicator 9 with the old measure beside
+    client.force_login(head)
+    page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={plan.period.slug}").content.decode()
+    assert "1 September 2025" in page and "Sebagai informasi" in page
+    assert client.post(url, {"reported_on": "", "followup_reported_on": ""}).status_code == 404

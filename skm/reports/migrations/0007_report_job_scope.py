@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0005_letterhead"),
-        ("reports", "0005_survey_texts"),
+        ("reports", "0006_publication_media"),
         ("surveys", "0011_import_mapping"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

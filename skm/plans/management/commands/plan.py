@@ -76,5 +76,7 @@ class Command(BaseCommand):
             view.sentence(),
             f"PEKPPP 8: {data['pekppp']['indicator_8']} - {data['pekppp']['indicator_8_basis']}",
             f"PEKPPP 9: {data['pekppp']['indicator_9']} - {data['pekppp']['indicator_9_basis']}",
+            f"{_('Information')}: {data['pekppp']['completion_speed']} - "
+            f"{data['pekppp']['completion_speed_basis']}",
         ]
         return "\n".join(out)
