@@ -475,17 +475,17 @@ def _merge(pack: Pack, order: list[str], readers: dict) -> bytes:
     writer = PdfWriter()
     for key in [FRONT, *order]:
         writer.append(readers[key], import_outline=False)
-    writer.add_outline_item("Lembar depan", 0)
+    writer.add_outline_item(title="Lembar depan", page_number=0)
     for indicator in INDICATORS:
         entries = [e for e in pack.entries if e.indicator == indicator]
         if not entries:
             continue
         parent = writer.add_outline_item(
-            INDICATOR_TITLES[indicator], pack.pages[entries[0].key] - 1
+            title=INDICATOR_TITLES[indicator], page_number=pack.pages[entries[0].key] - 1
         )
         for entry in entries:
             writer.add_outline_item(
-                pack.titles[entry.key], pack.pages[entry.key] - 1, parent=parent
+                title=pack.titles[entry.key], page_number=pack.pages[entry.key] - 1, parent=parent
             )
     writer.add_metadata(
         {
