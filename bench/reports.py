@@ -85,6 +85,32 @@ def main(argv: list[str]) -> int:
             )
             evidence_add(item, upload=_illustration(f"{i + 1}", activity), caption="", user=None)
         plan_finalise(plan, user=None)
+        # What the PEKPPP pack adds: issue dates, three publication media with a capture,
+        # two photos of the survey itself.
+        from skm.plans.models import Plan as PlanModel
+        from skm.reports.services import publication_medium_add, survey_photo_add
+
+        PlanModel.objects.filter(pk=plan.pk).update(
+            reported_on=dt.date(2026, 1, 15), followup_reported_on=dt.date(2026, 6, 30)
+        )
+        for i, kind in enumerate(("poster", "website", "social")):
+            publication_medium_add(
+                unit=root,
+                period=period,
+                kind=kind,
+                published_on=dt.date(2026, 2, 1 + i),
+                url="" if kind == "poster" else f"https://contoh.example.id/ikm-{i}",
+                upload=_illustration(f"M{i}", f"Publikasi hasil SKM ({kind})"),
+            )
+        for i in range(2):
+            survey_photo_add(
+                unit=root,
+                period=period,
+                upload=_illustration(f"F{i}", "Pengisian kuesioner"),
+                caption=f"Pengisian kuesioner {i + 1}",
+                public=True,
+                user=None,
+            )
 
         timings: dict[str, float] = {}
         sizes: dict[str, int] = {}
