@@ -450,14 +450,16 @@ def _assemble(pack: Pack, signed_on: dt.date) -> None:
             pack.pages[key] = page
             page += len(readers[key].pages)
 
-    front = _front(pack, signed_on)
-    for _attempt in range(3):  # the page numbers rarely change the sheet's length; settle
-        paginate(_page_count(front))
-        again = _front(pack, signed_on)
-        settled = _page_count(again) == _page_count(front)
-        front = again
-        if settled:
+    # The contents table needs the sheet's own length: guess it, make the sheet with the
+    # pages that guess gives, and make it again only when the guess was wrong.
+    guess = 3 if len(pack.entries) > 12 else 2
+    for _attempt in range(3):
+        paginate(guess)
+        front = _front(pack, signed_on)
+        pages = _page_count(front)
+        if pages == guess:
             break
+        guess = pages
     pack.titles[FRONT] = "Lembar depan"
     pack.contents[FRONT] = front
     pack.entries.insert(0, Entry(FRONT, "00_lembar_depan.pdf", FRONT))
