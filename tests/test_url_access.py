@@ -61,6 +61,9 @@ STAFF_GLOBAL = {
     "staf/akun/undangan/<int:invitation_id>/tarik/",
     "staf/akun/dua-faktor/",
 }
+# Pages of a whole agency (the IKM recap): only a role on the whole agency opens them; a
+# role on one of its units is a 404 like a stranger's.
+AGENCY_PRIVATE = "staf/instansi/"
 # API endpoints that are never public: anonymous and other units get 404.
 API_PRIVATE = (
     "api/v1/plans/",
@@ -167,6 +170,7 @@ def world(db, settings, tmp_path):
         "user_id": 0,
         "invitation_id": role_invitation_create(unit=unit, role="operator")[0].pk,
         "token": "x",
+        "agency_slug": agency.slug,
     }
     return {
         "unit": unit,
@@ -190,6 +194,7 @@ def test_every_route_is_classified(world):
         if not _public(r)
         and r not in STAFF_GLOBAL
         and not r.startswith("staf/unit/")
+        and not r.startswith(AGENCY_PRIVATE)
         and not r.startswith(API_PRIVATE)
     ]
     assert unknown == [], "classify these routes in tests/test_url_access.py"
@@ -204,6 +209,24 @@ def test_unit_pages_refuse_anonymous_visitors_and_other_units(client, world):
             response = getattr(client, method)(url)
             assert response.status_code == 302, (method, url, response.status_code)
             assert response["Location"].startswith("/staf/masuk/"), url
+    client.force_login(world["stranger"])
+    for route in routes:
+        url = _url(route, world["values"])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code in (404, 405), (method, url, response.status_code)
+
+
+def test_agency_pages_refuse_anonymous_visitors_and_unit_roles(client, world):
+    routes = [r for r in _routes() if r.startswith(AGENCY_PRIVATE)]
+    assert len(routes) >= 4
+    for route in routes:
+        url = _url(route, world["values"])
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response["Location"].startswith("/staf/masuk/"), url
+    # an administrator of one unit of this very agency
     client.force_login(world["stranger"])
     for route in routes:
         url = _url(route, world["values"])

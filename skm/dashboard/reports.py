@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,8 +34,12 @@ from skm.reports.documents import (
     EVIDENCE_ALL,
     EVIDENCE_PUBLIC,
     KINDS,
+    PERIOD_FORMATS,
     PUBLISHED_KINDS,
+    RECAP,
+    SCOPED_KINDS,
     default_evidence_scope,
+    scoped_title,
 )
 from skm.reports.jobs import job_file, report_job_create
 from skm.reports.models import ReportJob, ReportProfile, ReportText, SurveyPhoto
@@ -76,7 +81,7 @@ class ProfileForm(forms.ModelForm):
 
 class MakeForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
-    fmt = forms.ChoiceField(choices=[(f, f) for f in CONTENT_TYPES])
+    fmt = forms.ChoiceField(choices=[(f, f) for f in PERIOD_FORMATS])
     size = forms.ChoiceField(choices=[("a4", "A4"), ("a3", "A3")], required=False)
     signed_on = forms.DateField(
         label=gettext_lazy("Date of signing"), required=False, widget=DATE_INPUT
@@ -149,7 +154,9 @@ def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     if period is not None:
         context["plan"] = Plan.objects.filter(unit=unit, period=period).first()
         context["jobs"] = list(
-            ReportJob.objects.filter(unit=unit, period=period).order_by("-created_at")[:10]
+            ReportJob.objects.filter(Q(period=period) | Q(year__isnull=False), unit=unit)
+            .select_related("period")
+            .order_by("-created_at")[:10]
         )
         context["label"] = fmt.period_label(
             period.kind, period.start_date, period.end_date, period.name
@@ -162,6 +169,7 @@ def report_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         from skm.reports.results_report import results_missing
 
         context["results_fields"] = results_missing(period, unit)
+        context.update(_year_context(request, unit, periods))
     return render(request, "dashboard/reports.html", context)
 
 
@@ -212,29 +220,42 @@ def _job(unit: Unit, ref) -> ReportJob:
     return job
 
 
-@login_required
-@require_GET
-def report_job(request: HttpRequest, unit_slug: str, ref) -> HttpResponse:
-    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
-    job = _job(unit, ref)
+def job_page(request: HttpRequest, job: ReportJob, *, unit=None, agency=None, back: str):
+    """The page of a document being made: polls until ready, then offers the download and
+    the notes to check (never printed): the consistency checks of a period's document, the
+    warnings of the PEKPPP pack."""
     waiting = job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
+    scoped = job.kind in SCOPED_KINDS
     scope = job.evidence_scope or default_evidence_scope(job.kind)
-    # the checks for this job's own date and evidence choice, once the file is made
-    checks = (
-        []
-        if waiting
-        else report_checks(unit, job.period, job.kind, job.signed_on, job.evidence_scope or None)
-    )
+    checks: list[str] = []
+    if not waiting and scoped and job.kind != RECAP:
+        from skm.reports.pekppp_pack import pack_warnings
+
+        checks = pack_warnings(job.unit, job.year)
+    elif not waiting and not scoped:
+        # the checks for this job's own date and evidence choice, once the file is made
+        checks = [
+            c.message
+            for c in report_checks(
+                job.unit, job.period, job.kind, job.signed_on, job.evidence_scope or None
+            )
+        ]
     response = render(
         request,
         "dashboard/report_job.html",
         {
             "unit": unit,
+            "agency": agency,
             "job": job,
+            "title": scoped_title(job.kind, job.year, job.part) if scoped else job.kind,
+            "scoped": scoped,
             "waiting": waiting,
-            "back": _page_url(unit, job.period),
+            "back": back,
             "checks": checks,
             "all_evidence": job.kind != "poster" and scope == EVIDENCE_ALL,
+            "download": reverse("dashboard:report_download", args=[unit.slug, job.ref])
+            if unit is not None
+            else reverse("dashboard:agency_report_download", args=[agency.slug, job.ref]),
         },
     )
     if waiting:
@@ -244,9 +265,17 @@ def report_job(request: HttpRequest, unit_slug: str, ref) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_download(request: HttpRequest, unit_slug: str, ref) -> FileResponse:
+def report_job(request: HttpRequest, unit_slug: str, ref) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, READ_ROLES)
     job = _job(unit, ref)
+    if job.period is not None:
+        back = _page_url(unit, job.period)
+    else:
+        back = reverse("dashboard:reports", args=[unit.slug]) + f"?tahun={job.year}"
+    return job_page(request, job, unit=unit, back=back)
+
+
+def job_download(job: ReportJob) -> FileResponse:
     if job.status != ReportJob.Status.DONE:
         raise Http404
     try:
@@ -256,6 +285,115 @@ def report_download(request: HttpRequest, unit_slug: str, ref) -> FileResponse:
     response = FileResponse(handle, content_type=CONTENT_TYPES[job.fmt])
     response["Content-Disposition"] = content_disposition_header(True, job.filename)
     return response
+
+
+# -- documents of a year: the PEKPPP evidence pack, the IKM recap --------------------------
+
+
+def years_of(periods) -> list[int]:
+    """The years a year's document can be asked for: those in which a period ends, and the
+    year after each (the PEKPPP evaluation of year N reads the periods of N-1), up to the
+    current year; newest first."""
+    this_year = timezone.localdate().year
+    years = set()
+    for period in periods:
+        years.add(period.end_date.year)
+        if period.end_date.year + 1 <= this_year:
+            years.add(period.end_date.year + 1)
+    return sorted(years, reverse=True)
+
+
+PARTS = [
+    ("", gettext_lazy("the whole year")),
+    ("S1", "Semester I"),
+    ("S2", "Semester II"),
+    ("TW1", "Triwulan I"),
+    ("TW2", "Triwulan II"),
+    ("TW3", "Triwulan III"),
+    ("TW4", "Triwulan IV"),
+]
+
+
+class YearForm(forms.Form):
+    """A year's document: the kind, the year (one the page offered), part and format."""
+
+    kind = forms.ChoiceField(choices=[(k, k) for k in SCOPED_KINDS])
+    year = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Year"))
+    part = forms.ChoiceField(choices=PARTS, required=False)
+    fmt = forms.ChoiceField(choices=[(f, f) for f in ("zip", "docx", "pdf")])
+    signed_on = forms.DateField(
+        label=gettext_lazy("Date of signing"), required=False, widget=DATE_INPUT
+    )
+
+    def __init__(self, *args, years=(), kinds=SCOPED_KINDS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]
+        self.fields["kind"].choices = [(k, k) for k in kinds]
+
+    def clean(self):
+        from skm.reports.documents import PEKPPP, SCOPED_FORMATS
+
+        data = super().clean()
+        kind, fmt_ = data.get("kind"), data.get("fmt")
+        if kind and fmt_ and fmt_ not in SCOPED_FORMATS[kind]:
+            raise ValidationError(_("This document is not made in that format."))
+        if kind == PEKPPP and data.get("part"):
+            raise ValidationError(_("The PEKPPP pack covers a whole year."))
+        return data
+
+
+def recap_periods(*, unit: Unit | None = None, agency=None):
+    """The periods a recap can read: of the agency's units, or of the unit's subtree and the
+    units above it (a period covers its subtree)."""
+    if agency is not None:
+        return Period.objects.filter(unit__agency=agency)
+    return Period.objects.filter(Q(unit__path__startswith=unit.path) | Q(unit__in=unit.ancestors()))
+
+
+def _year_context(request: HttpRequest, unit: Unit, periods) -> dict:
+    pack_years = years_of(periods)
+    has_units_below = unit.children.exists()
+    recap_years = years_of(recap_periods(unit=unit)) if has_units_below else []
+    chosen = request.GET.get("tahun", "")
+    return {
+        "pack_years": pack_years,
+        "recap_years": recap_years,
+        "year_chosen": int(chosen) if chosen.isdigit() else None,
+        "parts": PARTS,
+        "pack_title": scoped_title("pekppp", None),
+    }
+
+
+@login_required
+@require_POST
+def report_make_year(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """A year's document of a unit: the PEKPPP pack, or the recap of a unit with units
+    below it; made by a background job like the period's documents."""
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    kinds = SCOPED_KINDS if unit.children.exists() else ("pekppp",)
+    years = sorted(set(years_of(periods_covering(unit))) | set(years_of(recap_periods(unit=unit))))
+    form = YearForm(request.POST, years=years, kinds=kinds)
+    if not form.is_valid():
+        messages.error(request, _("The document was not made: choose a year and a format."))
+        return redirect("dashboard:reports", unit.slug)
+    data = form.cleaned_data
+    job = report_job_create(
+        unit=unit,
+        kind=data["kind"],
+        fmt=data["fmt"],
+        year=data["year"],
+        part=data["part"] or "",
+        signed_on=data["signed_on"] or timezone.localdate(),
+        user=request.user,
+    )
+    return redirect("dashboard:report_job", unit.slug, job.ref)
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, unit_slug: str, ref) -> FileResponse:
+    unit = unit_for_user(request.user, unit_slug, READ_ROLES)
+    return job_download(_job(unit, ref))
 
 
 @login_required

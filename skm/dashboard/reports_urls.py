@@ -12,6 +12,11 @@ urlpatterns = [
         name="report_profile",
     ),
     path("unit/<slug:unit_slug>/laporan/buat/", reports.report_make, name="report_make"),
+    path(
+        "unit/<slug:unit_slug>/laporan/tahunan/buat/",
+        reports.report_make_year,
+        name="report_make_year",
+    ),
     path("unit/<slug:unit_slug>/laporan/tugas/<uuid:ref>/", reports.report_job, name="report_job"),
     path(
         "unit/<slug:unit_slug>/laporan/tugas/<uuid:ref>/unduh/",

@@ -67,4 +67,5 @@ urlpatterns = [
     path("", include("skm.dashboard.publish_urls")),
     path("", include("skm.dashboard.plans_urls")),
     path("", include("skm.dashboard.reports_urls")),
+    path("", include("skm.dashboard.agency_reports_urls")),
 ]

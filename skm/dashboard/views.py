@@ -10,6 +10,7 @@ from skm.dashboard.twofactor import has_two_factor
 from skm.org.access import (
     ENTRY_ROLES,
     MANAGE_ROLES,
+    agencies_for_user,
     unit_for_user,
     units_for_user,
     user_can,
@@ -31,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_accounts": is_admin,
             "suggest_two_factor": is_admin and not has_two_factor(request.user),
             "can_read_audit": request.user.is_superuser or is_admin,
+            # the agency-wide documents (the IKM recap) for a role on a whole agency
+            "agencies": list(agencies_for_user(request.user).order_by("name")),
         },
     )
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from skm.org.models import Membership, Unit
+from skm.org.models import Agency, Membership, Unit
 
 Role = Membership.Role
 # Who may do what. Reading results: everyone with a role; entering data: operators and
@@ -50,6 +50,33 @@ def unit_for_user(
     if unit is None:
         raise Http404
     return unit
+
+
+def agencies_for_user(
+    user: AbstractBaseUser | AnonymousUser, roles: Iterable[str] = READ_ROLES
+) -> QuerySet[Agency]:
+    """Agencies on which the user holds one of ``roles`` as a whole (a membership without a
+    unit); a role on one unit gives no agency-wide page."""
+    if not user.is_authenticated or not user.is_active:
+        return Agency.objects.none()
+    if user.is_superuser:
+        return Agency.objects.all()
+    return Agency.objects.filter(
+        pk__in=Membership.objects.filter(user=user, unit__isnull=True, role__in=list(roles)).values(
+            "agency_id"
+        )
+    )
+
+
+def agency_for_user(
+    user: AbstractBaseUser | AnonymousUser, slug: str, roles: Iterable[str] = READ_ROLES
+) -> Agency:
+    """The agency with this slug if the user holds one of ``roles`` on all of it; Http404
+    otherwise (as unit_for_user)."""
+    agency = agencies_for_user(user, roles).filter(slug=slug).first()
+    if agency is None:
+        raise Http404
+    return agency
 
 
 def user_can(user: AbstractBaseUser | AnonymousUser, unit: Unit, roles: Iterable[str]) -> bool:

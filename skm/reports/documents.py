@@ -1,6 +1,11 @@
-"""One entry point for every document: build(kind, unit, period, fmt) -> Document.
+"""The entry points of every document, so that the command line, the web pages (through
+the background job) and the API hand out the same bytes:
 
-The command line, the web pages and the API call this, so they hand out the same bytes.
+- ``build(kind, unit, period, fmt)``: the documents of one period (KINDS);
+- ``build_scoped(kind, unit|agency, year, part, fmt)``: the documents of a year
+  (SCOPED_KINDS): the PEKPPP evidence pack of a unit (skm.reports.pekppp_pack) and the
+  Laporan Rekapitulasi IKM of a unit with units below it or of a whole agency
+  (skm.reports.recap).
 """
 
 from __future__ import annotations
@@ -15,6 +20,13 @@ from skm.surveys.models import Period
 from skm.surveys.text import xml_safe_deep
 
 KINDS = ("tindak-lanjut", "hasil", "poster")
+# Documents of a year rather than a period, and the formats each is made in.
+PEKPPP, RECAP = "pekppp", "rekap"
+SCOPED_KINDS = (PEKPPP, RECAP)
+SCOPED_FORMATS = {PEKPPP: ("zip", "pdf"), RECAP: ("docx", "pdf")}
+PERIOD_FORMATS = ("docx", "pdf")
+# The part of the year a recap covers: "" the whole year, a semester or a quarter.
+PARTS = ("", "S1", "S2", "TW1", "TW2", "TW3", "TW4")
 # Which evidence photos a document prints: only those marked public, or all of them.
 EVIDENCE_PUBLIC, EVIDENCE_ALL = "publik", "semua"
 EVIDENCE_SCOPES = (EVIDENCE_PUBLIC, EVIDENCE_ALL)
@@ -30,6 +42,7 @@ def default_evidence_scope(kind: str) -> str:
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "zip": "application/zip",
 }
 
 
@@ -58,7 +71,7 @@ def build(
     """``base_url``: the site's address as the request saw it, for the poster's QR code when
     settings.PUBLIC_BASE_URL is not set (skm.reports.poster.poster_base).
     ``evidence``: publik or semua, None for the document's default (default_evidence_scope)."""
-    if kind not in KINDS or fmt not in CONTENT_TYPES:
+    if kind not in KINDS or fmt not in PERIOD_FORMATS:
         raise ReportUnavailable(_("Unknown document or format."))
     if evidence is not None and evidence not in EVIDENCE_SCOPES:
         raise ReportUnavailable(_("Unknown choice of evidence: use publik or semua."))
@@ -110,3 +123,55 @@ def build(
             CONTENT_TYPES[fmt],
         )
     raise ReportUnavailable(_("This document is not available yet."))
+
+
+PART_NAMES = {
+    "": "",
+    "S1": "Semester I",
+    "S2": "Semester II",
+    "TW1": "Triwulan I",
+    "TW2": "Triwulan II",
+    "TW3": "Triwulan III",
+    "TW4": "Triwulan IV",
+}
+
+
+def scoped_title(kind: str, year: int | None, part: str = "") -> str:
+    """The name of a year's document as the job page and the lists show it
+    ("Paket bukti PEKPPP 2026", "Rekapitulasi IKM Semester I 2026")."""
+    span = " ".join(x for x in (PART_NAMES.get(part, part), str(year or "")) if x)
+    if kind == PEKPPP:
+        return _("PEKPPP evidence pack %(span)s") % {"span": span}
+    if kind == RECAP:
+        return _("IKM recap %(span)s") % {"span": span}
+    return kind
+
+
+def build_scoped(
+    kind: str,
+    *,
+    unit: Unit | None = None,
+    agency=None,
+    year: int,
+    part: str = "",
+    fmt: str,
+    signed_on: dt.date | None = None,
+) -> Document:
+    """A document of a year: ``pekppp`` (a unit's evidence pack, ZIP or PDF) or ``rekap``
+    (the recap of a unit with units below it, or of a whole agency: exactly one of the
+    two; DOCX or PDF; ``part`` "" for the whole year, S1/S2, TW1..TW4)."""
+    if kind not in SCOPED_KINDS or fmt not in SCOPED_FORMATS[kind]:
+        raise ReportUnavailable(_("Unknown document or format."))
+    if part not in PARTS or (kind == PEKPPP and part):
+        raise ReportUnavailable(_("Unknown part of the year: use S1, S2 or TW1 to TW4."))
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ReportUnavailable(_("Unknown year."))
+    if (unit is None) == (agency is None) or (kind == PEKPPP and unit is None):
+        raise ReportUnavailable(_("Choose one unit or one agency."))
+    if kind == PEKPPP:
+        from skm.reports.pekppp_pack import build_pack
+
+        return build_pack(unit=unit, year=year, fmt=fmt, signed_on=signed_on)
+    from skm.reports.recap import build_recap
+
+    return build_recap(agency=agency, unit=unit, year=year, part=part, fmt=fmt, signed_on=signed_on)

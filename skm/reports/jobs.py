@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from skm.config.tasks import enqueue, on_worker_death
-from skm.reports.documents import ReportUnavailable, build
+from skm.reports.documents import SCOPED_KINDS, ReportUnavailable, build, build_scoped
 from skm.reports.models import ReportJob
 
 log = logging.getLogger(__name__)
@@ -42,21 +42,29 @@ def job_file(job: ReportJob) -> Path:
 
 def report_job_create(
     *,
-    unit,
-    period,
+    unit=None,
+    period=None,
     kind: str,
     fmt: str,
-    size: str,
+    size: str = "a4",
     signed_on,
     user,
     base_url: str = "",
     evidence_scope: str = "",
+    agency=None,
+    year: int | None = None,
+    part: str = "",
 ):
+    """A period's document (unit and period) or a year's (SCOPED_KINDS: unit or agency,
+    year and part; skm.reports.documents.build_scoped)."""
     with transaction.atomic():  # the job and its task are stored together
         job = ReportJob.objects.create(
             ref=uuid.uuid4(),
             unit=unit,
+            agency=agency,
             period=period,
+            year=year,
+            part=part,
             kind=kind,
             fmt=fmt,
             size=size,
@@ -94,16 +102,27 @@ def report_job_run(job: ReportJob, *, base_url: str = "") -> ReportJob:
         return job
     job.refresh_from_db()
     try:
-        document = build(
-            job.kind,
-            unit=job.unit,
-            period=job.period,
-            fmt=job.fmt,
-            size=job.size,
-            signed_on=job.signed_on,
-            base_url=base_url,
-            evidence=job.evidence_scope or None,
-        )
+        if job.kind in SCOPED_KINDS:
+            document = build_scoped(
+                job.kind,
+                unit=job.unit,
+                agency=job.agency,
+                year=job.year,
+                part=job.part,
+                fmt=job.fmt,
+                signed_on=job.signed_on,
+            )
+        else:
+            document = build(
+                job.kind,
+                unit=job.unit,
+                period=job.period,
+                fmt=job.fmt,
+                size=job.size,
+                signed_on=job.signed_on,
+                base_url=base_url,
+                evidence=job.evidence_scope or None,
+            )
         path = job_file(job)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.part")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from skm.org.models import TimeStampedModel, Unit
+from skm.org.models import Agency, TimeStampedModel, Unit
 from skm.surveys.models import Period
 
 
@@ -91,9 +92,33 @@ class ReportJob(TimeStampedModel):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Part(models.TextChoices):
+        """The span of a document made for a year rather than a period (the recap)."""
+
+        YEAR = "", _("the whole year")
+        S1 = "S1", _("Semester I")
+        S2 = "S2", _("Semester II")
+        TW1 = "TW1", _("Quarter I")
+        TW2 = "TW2", _("Quarter II")
+        TW3 = "TW3", _("Quarter III")
+        TW4 = "TW4", _("Quarter IV")
+
     ref = models.UUIDField(_("reference"), unique=True, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, verbose_name=_("unit"))
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, verbose_name=_("period"))
+    # Exactly one of unit and agency: a unit's documents, or the recap of a whole agency.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("unit")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("agency")
+    )
+    # A period's documents have a period; the PEKPPP pack and the recap a year (and a part).
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("period")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    part = models.CharField(
+        _("part of the year"), max_length=3, choices=Part.choices, blank=True, default=""
+    )
     kind = models.CharField(_("document"), max_length=20)
     fmt = models.CharField(_("format"), max_length=4)
     size = models.CharField(_("paper size"), max_length=2, default="a4")
@@ -122,9 +147,33 @@ class ReportJob(TimeStampedModel):
         verbose_name = _("report job")
         verbose_name_plural = _("report jobs")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, agency__isnull=True)
+                | Q(unit__isnull=True, agency__isnull=False),
+                name="report_job_unit_or_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isnull=False) | Q(year__isnull=False),
+                name="report_job_period_or_year",
+            ),
+        ]
+
+    @property
+    def title(self) -> str:
+        """The document's name in lists: the kind of a period's document, the title of a
+        year's ("Paket bukti PEKPPP 2026")."""
+        from skm.reports.documents import SCOPED_KINDS, scoped_title
+
+        return (
+            scoped_title(self.kind, self.year, self.part)
+            if self.kind in SCOPED_KINDS
+            else self.kind
+        )
 
     def __str__(self) -> str:
-        return f"{self.kind}.{self.fmt} {self.unit} {self.period} ({self.status})"
+        scope = self.period or f"{self.year}{' ' + self.part if self.part else ''}"
+        return f"{self.kind}.{self.fmt} {self.unit or self.agency} {scope} ({self.status})"
 
 
 class SurveyPhoto(models.Model):
