@@ -124,6 +124,7 @@ def medium_key(medium) -> tuple[str, str]:
 
 
 def _shortfalls(period: Period, unit: Unit, result) -> list[str]:
+    decimal = _decimal(unit)
     out = []
     if len(result.elements) < PERMEN_ELEMENTS:
         out.append(
@@ -132,8 +133,9 @@ def _shortfalls(period: Period, unit: Unit, result) -> list[str]:
         )
     if result.sample is not None and not result.sample.reached:
         out.append(
-            f"{period.name}: {result.respondents} responden, kurang dari sampel minimal "
-            f"{result.sample.required} (Krejcie-Morgan, populasi {result.sample.population})"
+            f"{period.name}: {fmt.count(result.respondents, decimal)} responden, kurang dari "
+            f"sampel minimal {fmt.count(result.sample.required, decimal)} (Krejcie-Morgan, "
+            f"populasi {fmt.count(result.sample.population, decimal)})"
         )
     return out
 

@@ -181,7 +181,7 @@ def test_a_survey_below_the_krejcie_morgan_sample_is_level_1(unit):
     levels = unit_levels(unit, 2026)
     assert levels.indicator_6.score == 1
     assert "10 responden, kurang dari sampel minimal 278" in levels.indicator_6.basis
-    assert "populasi 1000" in levels.indicator_6.basis
+    assert "populasi 1,000" in levels.indicator_6.basis  # the unit's number style
     # a later survey that reaches its sample does not hide the earlier one
     _period(unit, "Semester I 2026", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     levels = unit_levels(unit, 2026)
