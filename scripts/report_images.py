@@ -56,10 +56,25 @@ def _build(kind: str) -> Callable[[Demo], bytes]:
     return make
 
 
+def _scoped(kind: str, *, agency: bool = False) -> Callable[[Demo], bytes]:
+    """A document of the seed's year (2025): the PEKPPP pack's merged PDF of the Dinas,
+    or the recap of the whole agency."""
+
+    def make(demo: Demo) -> bytes:
+        from skm.reports.documents import build_scoped
+
+        scope = {"agency": demo.unit.agency} if agency else {"unit": demo.unit}
+        return build_scoped(kind, **scope, year=2025, fmt="pdf", signed_on=SIGNED).content
+
+    return make
+
+
 SHOTS = [
     Shot("laporan-tindak-lanjut", "Tabel 2. Rencana Tindak Lanjut", _build("tindak-lanjut")),
     Shot("laporan-hasil-skm", "Tabel 3.6. Nilai rata-rata", _build("hasil")),
     Shot("poster-ikm", "NILAI IKM", _build("poster")),
+    Shot("paket-bukti-pekppp", "LEMBAR DEPAN PAKET BUKTI PEKPPP", _scoped("pekppp")),
+    Shot("rekapitulasi-ikm", "Tabel 2.2", _scoped("rekap", agency=True)),
 ]
 
 
