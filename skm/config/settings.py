@@ -169,6 +169,11 @@ PUBLIC_BASE_URL = os.environ.get("SKM_PUBLIC_BASE_URL", "").strip().rstrip("/")
 # (soffice and pdftotext on the PATH, about 2 s a document); 0: from WeasyPrint's layout of
 # the same content (skm.reports.toc).
 DOCX_TOC_LIBREOFFICE = os.environ.get("SKM_DOCX_TOC_LIBREOFFICE", "1") != "0"
+# A process that makes DOCX files keeps one LibreOffice running for that (skm.reports.office),
+# driven by a Python that has LibreOffice's uno module (Debian: python3-uno and
+# libreoffice-script-provider-python), and stops it after this many seconds without work.
+OFFICE_PYTHON = os.environ.get("SKM_OFFICE_PYTHON", "/usr/bin/python3")
+OFFICE_IDLE_SECONDS = float(os.environ.get("SKM_OFFICE_IDLE_SECONDS", "600"))
 
 # Behind N reverse proxies that each append the peer to X-Forwarded-For, the client is the
 # N-th address from the right (the rate limit keys on a keyed hash of it).
