@@ -123,8 +123,7 @@ def medium_key(medium) -> tuple[str, str]:
     return medium.kind, ""
 
 
-def _shortfalls(period: Period, unit: Unit, result) -> list[str]:
-    decimal = _decimal(unit)
+def _shortfalls(period: Period, result, decimal: str) -> list[str]:
     out = []
     if len(result.elements) < PERMEN_ELEMENTS:
         out.append(
@@ -152,9 +151,10 @@ def _plan_for(unit: Unit, periods: list[Period], year: int) -> Plan | None:
     return None
 
 
-def unit_levels(unit: Unit, year: int) -> PekpppLevels:
+def unit_levels(unit: Unit, year: int, covering: list[Period] | None = None) -> PekpppLevels:
     """The PEKPPP statement and self-assessed levels 6-9 of ``unit`` for evaluation year
-    ``year`` (see the module's docstring for the rules)."""
+    ``year`` (see the module's docstring for the rules). ``covering``: the unit's
+    ``periods_covering``, where the caller has them for many units at once (the recap)."""
     from skm.plans.selectors import plan_view
     from skm.reports.models import PublicationMedium
     from skm.surveys.results import periods_covering
@@ -163,7 +163,11 @@ def unit_levels(unit: Unit, year: int) -> PekpppLevels:
     decimal = _decimal(unit)
     warnings: list[str] = []
     periods = sorted(
-        (p for p in periods_covering(unit) if p.end_date.year in (year - 1, year)),
+        (
+            p
+            for p in (periods_covering(unit) if covering is None else covering)
+            if p.end_date.year in (year - 1, year)
+        ),
         key=lambda p: (p.end_date, p.start_date, p.pk),
     )
     results = {p.pk: period_result(p, unit=unit) for p in periods}
@@ -187,7 +191,7 @@ def unit_levels(unit: Unit, year: int) -> PekpppLevels:
     if last_result is None:
         warnings.append(f"Belum ada periode yang ditutup dengan hasil IKM pada {year - 1}-{year}.")
 
-    shortfalls = [text for p in surveyed for text in _shortfalls(p, unit, results[p.pk])]
+    shortfalls = [text for p in surveyed for text in _shortfalls(p, results[p.pk], decimal)]
 
     media = list(
         PublicationMedium.objects.filter(

@@ -38,6 +38,7 @@ from skm.reports.data import Letterhead, Signatory, _signatory, letterhead, repo
 from skm.reports.documents import CONTENT_TYPES, Document, ReportUnavailable
 from skm.reports.pekppp import PekpppLevels, unit_levels
 from skm.surveys.models import Period, QuestionnaireElement
+from skm.surveys.results import periods_covering_units
 
 PARTS = ("", "S1", "S2", "TW1", "TW2", "TW3", "TW4")
 TREND_YEARS = 5  # the span and the four before it
@@ -538,8 +539,9 @@ def recap_blocks(scope: Scope, span: Span, *, signed_on: dt.date | None = None) 
 
     name = scope.name
     rows = ranked_rows(scope, results, counts)
+    covering = periods_covering_units([row.unit for row in rows])
     for row in rows:
-        row.levels = unit_levels(row.unit, span.year)
+        row.levels = unit_levels(row.unit, span.year, covering[row.unit.pk])
     total = aggregate(scope, results)
     with_result = [r for r in rows if r.data.ikm_text is not None]
     held = [r for r in rows if r.data.period is not None]

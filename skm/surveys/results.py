@@ -103,11 +103,18 @@ class Rollup:
 def periods_covering(unit: Unit) -> list[Period]:
     """Periods of the unit and of the units above it (a period covers its subtree), newest
     first."""
-    return list(
-        Period.objects.filter(unit__in=[unit, *unit.ancestors()])
+    return periods_covering_units([unit])[unit.pk]
+
+
+def periods_covering_units(units: list[Unit]) -> dict[int, list[Period]]:
+    """``periods_covering`` of each unit (by its id), in one query."""
+    chains = {u.pk: {int(part) for part in u.path.strip("/").split("/") if part} for u in units}
+    periods = list(
+        Period.objects.filter(unit_id__in=set().union(*chains.values()))
         .select_related("unit", "questionnaire")
         .order_by("-start_date", "-unit__depth", "-pk")
     )
+    return {pk: [p for p in periods if p.unit_id in chain] for pk, chain in chains.items()}
 
 
 def default_period(unit: Unit, periods: list[Period]) -> Period | None:
