@@ -10,6 +10,7 @@ contents and the lists of tables and figures go; after the cover when there is n
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -195,58 +196,63 @@ def to_docx(
     # no page number on the cover (the first page), when the document starts with one
     _page_numbers(section, cover=bool(blocks) and isinstance(blocks[0], Cover))
     _properties(document, title=title, author=author, subject=subject)
-    placed, groups = [], []  # the tables of contents, written after the cover
-    lists_placed = any(isinstance(block, ContentsLists) for block in blocks)
-    after_cover = False  # the cover ends with a page break: no second one (a blank page)
-    for block in blocks:
-        if isinstance(block, Cover):
-            _docx_cover(document, block)
-            if not lists_placed:
-                placed, groups = _docx_contents(document, blocks)
-        elif isinstance(block, ContentsLists):
-            placed, groups = _docx_contents(document, blocks, new_page=not after_cover)
-        elif isinstance(block, Heading):
-            heading = document.add_heading(block.text, level=block.level)
-            heading.paragraph_format.page_break_before = block.new_page and not after_cover
-        elif isinstance(block, Para):
-            paragraph = document.add_paragraph(block.text)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            if block.indent:
-                paragraph.paragraph_format.first_line_indent = Cm(1)
-        elif isinstance(block, Bullets):
-            for item in block.items:
-                document.add_paragraph(item, style="List Bullet")
-        elif isinstance(block, Table):
-            _docx_table(document, block)
-        elif isinstance(block, Figure):
-            image = png(block.svg)
-            if image is not None:
+    # The charts become PNG on two threads while the document is built: Cairo works
+    # outside Python's lock, so their encoding overlaps the rest (skm.reports.charts.png).
+    figures = [block for block in blocks if isinstance(block, Figure)]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="skm-chart") as pool:
+        images = {id(block): pool.submit(png, block.svg) for block in figures}
+        placed, groups = [], []  # the tables of contents, written after the cover
+        lists_placed = any(isinstance(block, ContentsLists) for block in blocks)
+        after_cover = False  # the cover ends with a page break: no second one (a blank page)
+        for block in blocks:
+            if isinstance(block, Cover):
+                _docx_cover(document, block)
+                if not lists_placed:
+                    placed, groups = _docx_contents(document, blocks)
+            elif isinstance(block, ContentsLists):
+                placed, groups = _docx_contents(document, blocks, new_page=not after_cover)
+            elif isinstance(block, Heading):
+                heading = document.add_heading(block.text, level=block.level)
+                heading.paragraph_format.page_break_before = block.new_page and not after_cover
+            elif isinstance(block, Para):
+                paragraph = document.add_paragraph(block.text)
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+                if block.indent:
+                    paragraph.paragraph_format.first_line_indent = Cm(1)
+            elif isinstance(block, Bullets):
+                for item in block.items:
+                    document.add_paragraph(item, style="List Bullet")
+            elif isinstance(block, Table):
+                _docx_table(document, block)
+            elif isinstance(block, Figure):
+                image = images[id(block)].result()
+                if image is not None:
+                    paragraph = document.add_paragraph()
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                    width = min(block.width_cm, text_width_cm(document.sections[-1]))
+                    paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(width))
+                    paragraph.paragraph_format.keep_with_next = True  # with its caption
+                    _caption(document, block.caption, style=FIGURE_CAPTION_STYLE)
+            elif isinstance(block, Picture):
                 paragraph = document.add_paragraph()
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                width = min(block.width_cm, text_width_cm(document.sections[-1]))
-                paragraph.add_run().add_picture(io.BytesIO(image), width=Cm(width))
                 paragraph.paragraph_format.keep_with_next = True  # with its caption
-                _caption(document, block.caption, style=FIGURE_CAPTION_STYLE)
-        elif isinstance(block, Picture):
-            paragraph = document.add_paragraph()
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.paragraph_format.keep_with_next = True  # with its caption
-            try:
-                width = min(block.width_cm, text_width_cm(document.sections[-1]))
-                paragraph.add_run().add_picture(block.path, width=Cm(width))
-            except (OSError, ValueError):
-                paragraph.add_run(f"[{block.caption}]")
-            _caption(document, block.caption)
-        elif isinstance(block, PageBreak):
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        elif isinstance(block, Landscape | Portrait):
-            section = document.add_section(WD_SECTION.NEW_PAGE)
-            _a4(section, landscape=isinstance(block, Landscape))
-            _page_numbers(section)
-        elif isinstance(block, SignatureBlock):
-            signature(document, block.signatory)
-        # right after the cover's page break (when the lists are not written there)
-        after_cover = isinstance(block, Cover) and lists_placed
+                try:
+                    width = min(block.width_cm, text_width_cm(document.sections[-1]))
+                    paragraph.add_run().add_picture(block.path, width=Cm(width))
+                except (OSError, ValueError):
+                    paragraph.add_run(f"[{block.caption}]")
+                _caption(document, block.caption)
+            elif isinstance(block, PageBreak):
+                document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            elif isinstance(block, Landscape | Portrait):
+                section = document.add_section(WD_SECTION.NEW_PAGE)
+                _a4(section, landscape=isinstance(block, Landscape))
+                _page_numbers(section)
+            elif isinstance(block, SignatureBlock):
+                signature(document, block.signatory)
+            # right after the cover's page break (when the lists are not written there)
+            after_cover = isinstance(block, Cover) and lists_placed
     bab_headings(document)
     return save_with_pages(
         document,

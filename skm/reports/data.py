@@ -141,11 +141,13 @@ def paragraphs(text: str) -> list[str]:
 
 
 def report_profile(unit: Unit) -> ReportProfile:
-    """The unit's saved settings, else those of the nearest unit above, else empty ones."""
-    for candidate in [unit, *reversed(unit.ancestors())]:
-        profile = ReportProfile.objects.filter(unit=candidate).first()
-        if profile is not None:
-            return profile
+    """The unit's saved settings, else those of the nearest unit above, else empty ones (one
+    query: the unit's path names it and the units above it, root first)."""
+    chain = [int(part) for part in unit.path.strip("/").split("/") if part] or [unit.pk]
+    saved = {p.unit_id: p for p in ReportProfile.objects.filter(unit_id__in=chain)}
+    for pk in reversed(chain):
+        if pk in saved:
+            return saved[pk]
     return ReportProfile(unit=unit)
 
 

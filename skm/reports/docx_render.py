@@ -770,7 +770,7 @@ def bab_headings(document) -> None:
     from skm.reports.formatting import bab_parts
 
     for paragraph in document.paragraphs:
-        if paragraph.style.name != "Heading 1":
+        if paragraph._p.style != "Heading1":  # the style id: reading .style scans every style
             continue
         parts = bab_parts(paragraph.text)
         if parts is None:
