@@ -22,6 +22,7 @@ from .rounding import round_half_up
 
 __all__ = [
     "INDICATOR_9_MONTHS",
+    "MONTHS",
     "Crossing",
     "Score",
     "add_months",
@@ -40,6 +41,20 @@ __all__ = [
 
 # Months after the report within which every item must be done, best score first.
 INDICATOR_9_MONTHS: tuple[tuple[int, int], ...] = ((1, 5), (3, 4), (6, 3), (9, 2), (12, 1))
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 @dataclass(frozen=True)
@@ -89,22 +104,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def date_text(day: dt.date) -> str:
-    """22 Agustus 2025."""
-    months = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    """22 Agustus 2025 (the one place month names are written; skm.reports.formatting too
+    dates through it)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def completion_speed(report_date: dt.date | None, done_dates: Sequence[dt.date | None]) -> Score:

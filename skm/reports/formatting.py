@@ -5,20 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from skm.method.pekppp import date_text
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -68,7 +56,7 @@ def date_long(day: dt.date | None) -> str:
     """22 Agustus 2025."""
     if day is None:
         return "-"
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return date_text(day)
 
 
 def period_label(kind: str, start: dt.date, end: dt.date, name: str) -> str:
