@@ -13,6 +13,8 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from lxml import etree
 
 from skm.org.models import Unit
@@ -36,21 +38,42 @@ def w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
-@pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    call_command("demo")
-    unit = Unit.objects.get(slug="dinas-kependudukan-dan-pencatatan-sipil")
-    return unit, Period.objects.get(unit=unit, slug="semester-i-2025")
+DEMO = ("dinas-kependudukan-dan-pencatatan-sipil", "semester-i-2025")
+# django_db: so that pytest-django sets the test database up for the module's fixture.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
+    """Every DOCX the module reads, made once: the demo's two reports, and the Laporan
+    Hasil of every period of the demo (``("hasil", unit slug, period slug)``), in a
+    transaction rolled back after."""
+    out: dict = {}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DATA_DIR=tmp_path_factory.mktemp("docx-word")),
+        transaction.atomic(),
+    ):
+        call_command("demo")
+        unit = Unit.objects.get(slug=DEMO[0])
+        period = Period.objects.get(unit=unit, slug=DEMO[1])
+        out["unit_name"] = unit.name
+        out["names"] = dict(Unit.objects.values_list("slug", "name"))
+        for kind in ("tindak-lanjut", "hasil"):
+            out[kind] = build(
+                kind, unit=unit, period=period, fmt="docx", signed_on=dt.date(2025, 8, 22)
+            ).content
+        for each in Period.objects.select_related("unit").order_by("pk"):
+            out[("hasil", each.unit.slug, each.slug)] = build(
+                "hasil", unit=each.unit, period=each, fmt="docx"
+            ).content
+        transaction.set_rollback(True)
+    return out
 
 
 @pytest.fixture(params=["tindak-lanjut", "hasil"])
-def docx(request, demo):
-    unit, period = demo
-    content = build(
-        request.param, unit=unit, period=period, fmt="docx", signed_on=dt.date(2025, 8, 22)
-    ).content
-    return zipfile.ZipFile(io.BytesIO(content))
+def docx(request, built):
+    return zipfile.ZipFile(io.BytesIO(built[request.param]))
 
 
 def _xml(package, name):
@@ -85,13 +108,12 @@ def test_every_table_fits_the_text_width_of_its_section_in_twips(docx):
     _assert_widths(docx)
 
 
-def test_every_laporan_hasil_of_the_demo_fits_in_twips(demo):
+def test_every_laporan_hasil_of_the_demo_fits_in_twips(built):
     """Units without a plan, Dinas Kesehatan with its sub-units, the earlier period."""
-    periods = Period.objects.select_related("unit").order_by("pk")
-    assert periods.count() > 2
-    for period in periods:
-        content = build("hasil", unit=period.unit, period=period, fmt="docx").content
-        _assert_widths(zipfile.ZipFile(io.BytesIO(content)))
+    every = [key for key in built if isinstance(key, tuple)]
+    assert len(every) > 2
+    for key in every:
+        _assert_widths(zipfile.ZipFile(io.BytesIO(built[key])))
 
 
 def _assert_widths(docx):
@@ -149,10 +171,9 @@ def test_header_words_fit_their_columns_and_are_not_hyphenated(docx):
                             assert need + padding <= width, (word, width)
 
 
-def test_tw_columns_hold_their_header_on_one_line(demo):
-    unit, period = demo
-    content = build("tindak-lanjut", unit=unit, period=period, fmt="docx").content
-    body = _xml(zipfile.ZipFile(io.BytesIO(content)), "word/document.xml").find("w:body", NS)
+def test_tw_columns_hold_their_header_on_one_line(built):
+    package = zipfile.ZipFile(io.BytesIO(built["tindak-lanjut"]))
+    body = _xml(package, "word/document.xml").find("w:body", NS)
     table2 = body.findall("w:tbl", NS)[1]
     for cell in table2.findall("w:tr", NS)[1].iterfind("w:tc", NS):
         text = "".join(t.text or "" for t in cell.iter(w("t")))
@@ -241,8 +262,7 @@ def test_headings_and_body_share_one_font_family(docx):
     assert not re.search(r'w:(ascii|hAnsi)Theme="', document)
 
 
-def test_document_properties(docx, demo):
-    unit, _period = demo
+def test_document_properties(docx, built):
     core = _xml(docx, "docProps/core.xml")
     ns = {
         "dc": "http://purl.org/dc/elements/1.1/",
@@ -250,7 +270,7 @@ def test_document_properties(docx, demo):
         "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     }
     assert core.findtext("dc:title", namespaces=ns).strip()
-    assert core.findtext("dc:creator", namespaces=ns) == unit.name
+    assert core.findtext("dc:creator", namespaces=ns) == built["unit_name"]
     assert core.findtext("dc:subject", namespaces=ns).strip()
     assert core.findtext("dc:language", namespaces=ns) == "id-ID"
     today = dt.datetime.now(dt.UTC).date().isoformat()
@@ -291,12 +311,10 @@ def test_the_cover_has_no_page_number(docx):
         ("dinas-kependudukan-dan-pencatatan-sipil", "semester-ii-2024"),
     ],
 )
-def test_laporan_hasil_of_other_units_passes_the_word_checks(demo, unit_slug, period_slug):
+def test_laporan_hasil_of_other_units_passes_the_word_checks(built, unit_slug, period_slug):
     """The checks above, for the documents of a unit with sub-units and of a period
     without a plan (issue #14, "Done when")."""
-    period = Period.objects.get(unit__slug=unit_slug, slug=period_slug)
-    content = build("hasil", unit=period.unit, period=period, fmt="docx").content
-    package = zipfile.ZipFile(io.BytesIO(content))
+    package = zipfile.ZipFile(io.BytesIO(built[("hasil", unit_slug, period_slug)]))
     _assert_widths(package)
     test_header_words_fit_their_columns_and_are_not_hyphenated(package)
     test_captions_stay_with_their_tables_and_rows_do_not_split(package)
@@ -306,4 +324,4 @@ def test_laporan_hasil_of_other_units_passes_the_word_checks(demo, unit_slug, pe
     test_headings_and_body_share_one_font_family(package)
     test_the_cover_has_no_page_number(package)
     text = "".join(_xml(package, "word/document.xml").itertext())
-    assert period.unit.name in text and "DAFTAR ISI" in text
+    assert built["names"][unit_slug] in text and "DAFTAR ISI" in text
