@@ -78,7 +78,11 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
     if period is None:
         if posted:
             rejection_record(unit=unit, reason=Reason.CLOSED)
-        return render(request, "public/closed.html", {"unit": unit})
+        return render(
+            request,
+            "public/closed.html",
+            {"unit": unit, "publication": latest_publication(unit)},
+        )
     thanks = reverse("public:thanks", args=[unit.slug])
 
     if posted and abuse.honeypot_filled(request.POST):

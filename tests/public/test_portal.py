@@ -172,3 +172,15 @@ def test_thanks_without_publication_links_only_the_portal(client, unit):
     html = client.get(f"/s/{unit.slug}/terima-kasih/").content.decode()
     assert "/p/" not in html
     assert 'href="/">Semua unit layanan<' in html
+
+
+def test_closed_survey_points_to_the_results_and_the_other_units(client, unit, period):
+    # ``period`` is Semester I 2025: open, but not covering today.
+    html = client.get(f"/s/{unit.slug}/").content.decode()
+    assert "Survei sedang ditutup" in html
+    assert 'href="/">Semua unit layanan<' in html and "/p/" not in html
+    for _ in range(5):
+        response_create(period=period, unit=unit, channel="paper", answers=ANSWERS)
+    publication_publish(period=period, unit=unit)
+    html = client.get(f"/s/{unit.slug}/").content.decode()
+    assert f'href="/p/{unit.slug}/"' in html
