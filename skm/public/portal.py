@@ -13,9 +13,13 @@ that can be shared.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +33,8 @@ from skm.surveys.selectors import period_in_force
 
 # A search longer than this is cut: nobody types a longer unit name.
 QUERY_MAX = 100
+# The list of units is cached this long at most (as the public /p/ pages).
+CACHE_SECONDS = 300
 
 
 @dataclass
@@ -68,8 +74,41 @@ def _open_unit_ids(units: list[Unit]) -> set[int]:
     }
 
 
+def _fingerprint() -> str:
+    """What the list depends on, in four aggregate queries: any unit, service, period or
+    publication added, changed (its ``updated_at``), deleted or moved to another status,
+    and the date, change it."""
+    parts = [
+        timezone.localdate().isoformat(),
+        Unit.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        Service.objects.aggregate(n=Count("id"), t=Max("updated_at")),
+        list(
+            Period.objects.values("status")
+            .annotate(n=Count("id"), t=Max("updated_at"))
+            .order_by("status")
+        ),
+        Publication.objects.aggregate(n=Count("id"), last=Max("id"), t=Max("published_at")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def public_units() -> list[PortalUnit]:
-    """Every unit with an open survey or published results, in tree order."""
+    """Every unit with an open survey or published results, in tree order.
+
+    Kept in the cache for CACHE_SECONDS under a key that changes with the data it reads
+    (``_fingerprint``), so the portal costs a few queries per visit instead of a few per
+    published unit; only a closed period's snapshot refreshed by late responses
+    (``published_result``) shows up to CACHE_SECONDS late, as on the cached /p/ pages.
+    """
+    key = f"skm.public.portal.{_fingerprint()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _public_units()
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def _public_units() -> list[PortalUnit]:
     units = list(Unit.objects.select_related("agency").order_by("agency__name", "path"))
     names = {u.pk: u.name for u in units}
     open_ids = _open_unit_ids(units)
@@ -126,6 +165,7 @@ def _search(rows: list[PortalUnit], query: str) -> list[PortalUnit]:
     for row in rows:
         text = row.words()
         if all(word in text for word in words):
+            row = copy.copy(row)  # the cached row stays as it was
             row.matched_services = [
                 s for s in row.services if any(word in s.name.casefold() for word in words)
             ]

@@ -184,3 +184,26 @@ def test_closed_survey_points_to_the_results_and_the_other_units(client, unit, p
     publication_publish(period=period, unit=unit)
     html = client.get(f"/s/{unit.slug}/").content.decode()
     assert f'href="/p/{unit.slug}/"' in html
+
+
+def test_the_list_is_cached_until_what_it_shows_changes(client, unit, period):
+    from skm.surveys.publication import publication_unpublish
+
+    for _ in range(5):
+        response_create(period=period, unit=unit, channel="paper", answers=ANSWERS)
+    publication_publish(period=period, unit=unit)
+    with CaptureQueriesContext(connection) as first:
+        assert _cards(client.get("/").content.decode()) == [unit.slug]
+    with CaptureQueriesContext(connection) as again:
+        assert _cards(client.get("/").content.decode()) == [unit.slug]
+    assert len(again) <= 5 < len(first)
+    # closing the period (a status change only) shows its figure at once
+    _close(period)
+    assert "IKM 91.67" in client.get("/").content.decode()
+    # so do a withdrawal, a new open survey and a new service
+    publication_unpublish(period=period, unit=unit)
+    assert _cards(client.get("/").content.decode()) == []
+    open_period_for(unit, name="Semester II")
+    assert _cards(client.get("/").content.decode()) == [unit.slug]
+    service_create(unit=unit, name="Kartu Keluarga")
+    assert "Kartu Keluarga" in client.get("/").content.decode()
