@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -123,7 +124,7 @@ def _public_units() -> list[PortalUnit]:
     services: dict[int, list[Service]] = {}
     for service in Service.objects.filter(
         unit__in=[u.pk for u in listed if u.pk in open_ids], is_active=True
-    ).order_by("name"):
+    ).order_by(Lower("name")):  # as the form's list (skm.public.forms.service_choices)
         services.setdefault(service.unit_id, []).append(service)
     rows = []
     for unit in listed:
