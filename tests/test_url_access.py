@@ -27,7 +27,7 @@ from tests.conftest import member
 
 # Public by design: (route prefix or exact route, why).
 PUBLIC = {
-    "": "the start page sends visitors to the right place",
+    "": "the public portal: units with an open survey or published results (tests/public)",
     "healthz": "load balancer health check, no data",
     "privasi/": "the privacy notice, no data",
     "i18n/setlang/": "language switch",
@@ -266,10 +266,17 @@ def test_global_staff_pages_need_a_login_and_show_only_the_users_units(client, w
 def test_public_routes_of_an_unpublished_unit_show_nothing_of_it(client, world):
     values = world["values"]
     for route in _routes():
-        if not route.startswith("p/"):
+        if not route.startswith("p/") or route == "p/":
             continue
         response = client.get(_url(route, values))
         assert response.status_code == 404, route
+    # /p/ and /s/ are the portal's list, which names no unit without an open survey or
+    # published results (this one's period is not open today)
+    for path in ("/", "/p/", "/s/"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        assert response.redirect_chain in ([], [("/", 302)]), path
+        assert world["unit"].name.encode() not in response.content, path
 
 
 def test_the_back_office_is_for_staff_accounts_only(client, world):

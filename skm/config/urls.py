@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from skm.api.api import api
 from skm.config import views
 from skm.dashboard.login import admin_login
+from skm.public import portal
 
 admin.site.site_header = admin.site.site_title = "SKM"
 admin.site.index_title = views.ADMIN_INDEX_TITLE
@@ -14,7 +14,7 @@ admin.site.login = admin_login
 handler500 = "skm.config.views.server_error"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False), name="home"),
+    path("", portal.portal, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("privasi/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),

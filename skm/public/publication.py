@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from skm.org.models import Unit
+from skm.public.portal import survey_url
 from skm.surveys.models import Publication
 from skm.surveys.publication import (
     open_data_rows,
@@ -65,6 +66,7 @@ def unit_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
                 "archive": publications[1:],
                 "is_latest": True,
                 "followup": _followup(unit, publications[0]),
+                "survey_url": survey_url(unit),
             },
         )
     )
@@ -80,7 +82,12 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
         render(
             request,
             "publication/period.html",
-            {"data": data, "unit": unit, "followup": _followup(unit, publication)},
+            {
+                "data": data,
+                "unit": unit,
+                "followup": _followup(unit, publication),
+                "survey_url": survey_url(unit),
+            },
         )
     )
 

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from skm.public import publication
+from skm.public import portal, publication
 
 app_name = "publication"
 
 # The widget comes before the period page: a period slugged "widget" would otherwise hide it.
 urlpatterns = [
+    path("", portal.to_portal, name="index"),
     path("<slug:unit_slug>/", publication.unit_page, name="unit"),
     path("<slug:unit_slug>/widget/", publication.widget, name="widget"),
     path("<slug:unit_slug>/<slug:period_slug>/", publication.period_page, name="period"),

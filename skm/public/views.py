@@ -78,7 +78,11 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
     if period is None:
         if posted:
             rejection_record(unit=unit, reason=Reason.CLOSED)
-        return render(request, "public/closed.html", {"unit": unit})
+        return render(
+            request,
+            "public/closed.html",
+            {"unit": unit, "publication": latest_publication(unit)},
+        )
     thanks = reverse("public:thanks", args=[unit.slug])
 
     if posted and abuse.honeypot_filled(request.POST):
@@ -135,8 +139,9 @@ def _survey(request: HttpRequest, unit: Unit, service: Service | None) -> HttpRe
         return _render_form(request, unit, period, service, form, status=400)
     if abuse.filled_too_fast(instance):
         rejection_record(unit=unit, reason=Reason.TOO_FAST)
+        # Not "thank you": nothing was sent yet, and the respondent must act (issue #15).
         notice = _(
-            "Thank you! Please take a moment to check your answers below, then press "
+            "Your answers have not been sent yet. Please check them below, then press "
             "“Send answers” again."
         )
         return _render_form(request, unit, period, service, form, notice=notice, status=400)

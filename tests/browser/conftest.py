@@ -44,3 +44,49 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE_STATIC = "vendor/axe-core/axe.min.js"  # skm/static/vendor/axe-core (README.md there)
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations (all impacts).
+
+    axe is loaded as a script from the page's own origin (the live server's static files),
+    so the app's Content-Security-Policy (script-src 'self', docs/security.md) stays in
+    force: no ``bypass_csp`` context is needed, and an inline copy (``add_script_tag`` with
+    ``path=``) would be refused by that policy.
+    """
+    from urllib.parse import urlsplit
+
+    from django.templatetags.static import static
+
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        parts = urlsplit(page.url)
+        page.add_script_tag(url=f"{parts.scheme}://{parts.netloc}{static(AXE_STATIC)}")
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+
+
+@pytest.fixture
+def axe_check():
+    """``axe_check(page)``: fail with a readable list when axe-core finds a violation of
+    impact "serious" or "critical" on the page as it is now; returns the minor and moderate
+    ones (for a test that wants to look at them)."""
+
+    def check(page) -> list[dict]:
+        violations = axe_violations(page)
+        blocking = [v for v in violations if v["impact"] in AXE_BLOCKING]
+        if blocking:
+            lines = [f"axe-core on {page.url}:"]
+            for v in blocking:
+                lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
+                lines += [f"    {target}" for target in v["nodes"][:5]]
+            pytest.fail("\n".join(lines), pytrace=False)
+        return violations
+
+    return check

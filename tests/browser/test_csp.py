@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 DUKCAPIL = "dinas-kependudukan-dan-pencatatan-sipil"
 PAGES = [
+    "/",
     "/staf/",
     f"/staf/unit/{DUKCAPIL}/hasil/?periode=semester-i-2025",
     f"/staf/unit/{DUKCAPIL}/rtl/?periode=semester-i-2025",

@@ -188,3 +188,73 @@ def test_invitation_used_twice_is_refused_the_second_time(live_server, browser, 
     finally:
         for context, _page in pages:
             context.close()
+
+
+def test_other_occupation_without_javascript_is_shown_and_sent(live_server, browser, unit):
+    """Progressive enhancement: with JavaScript off the "If other" field is simply there."""
+    open_period_for(unit)
+    context = browser.new_context(viewport=PHONE, locale="id-ID", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{unit.slug}/")
+    assert page.locator("#id_occupation_other").is_visible()
+    page.check("#id_gender_0")
+    page.fill("#id_age", "23")
+    page.check("#id_education_2")
+    page.check("#id_occupation_5")  # Lainnya
+    page.fill("#id_occupation_other", "Mahasiswa")
+    for code, value in ANSWERS.items():
+        page.check(f"#id_answer_{code}_{value - 1}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim jawaban").click()
+    assert page.url.endswith(f"/s/{unit.slug}/terima-kasih/")
+    assert Response.objects.values_list("occupation", "occupation_other").get() == (
+        "LAINNYA",
+        "Mahasiswa",
+    )
+    context.close()
+
+
+def test_other_occupation_with_an_error_stays_visible(live_server, phone, unit):
+    """A refused "If other" text is shown with its error even when another occupation
+    is chosen, so that the respondent sees what to correct."""
+    open_period_for(unit)
+    phone.goto(f"{live_server.url}/s/{unit.slug}/")
+    phone.check("#id_occupation_5")
+    phone.evaluate(
+        "() => document.getElementById('id_occupation_other').removeAttribute('maxlength')"
+    )
+    phone.fill("#id_occupation_other", "x" * 200)  # longer than the field allows
+    phone.check("#id_occupation_0")  # PNS after all: the field hides, its text stays
+    assert not phone.locator("#id_occupation_other").is_visible()
+    with phone.expect_navigation():
+        phone.click("button.primary")
+    assert phone.locator("#id_occupation_other").is_visible()
+    assert phone.locator("#id_occupation_other_error").is_visible()
+    assert checked_value(phone, "occupation") == "PNS"
+
+
+def test_too_fast_says_the_answers_were_not_sent(live_server, phone, axe_check, monkeypatch, unit):
+    open_period_for(unit)
+    monkeypatch.setattr(abuse, "MIN_FILL_SECONDS", 3600)
+    phone.goto(f"{live_server.url}/s/{unit.slug}/")
+    phone.check("#id_gender_1")
+    phone.fill("#id_age", "30")
+    phone.check("#id_education_2")
+    phone.check("#id_occupation_1")
+    for code, value in ANSWERS.items():
+        phone.check(f"#id_answer_{code}_{value - 1}")
+    with phone.expect_navigation():
+        phone.click("button.primary")
+    notice = phone.locator("#form-notice")
+    assert focused(phone)["id"] == "form-notice"
+    assert notice.inner_text().startswith("Jawaban Anda belum terkirim.")
+    assert "Terima kasih" not in notice.inner_text()
+    assert "“Kirim jawaban” sekali lagi" in notice.inner_text()
+    assert Response.objects.count() == 0
+    axe_check(phone)
+    # waiting is enough: the same form goes through
+    monkeypatch.setattr(abuse, "MIN_FILL_SECONDS", 0)
+    with phone.expect_navigation():
+        phone.click("button.primary")
+    assert phone.url.endswith(f"/s/{unit.slug}/terima-kasih/")
+    assert Response.objects.count() == 1

@@ -56,21 +56,36 @@ def test_form_shows_nine_element_groups_with_every_label(client, unit, service, 
     assert html.count('type="radio"') == 9 * 4 + 2 + 7 + 6
     for label in LABELS:
         assert f'<span class="choice-text">{label}</span>' in html
+    # a citizen sees where they are, never the internal element codes (issue #15)
+    assert 'class="element-code"' not in html
     for code in ANSWERS:
-        assert f'<span class="element-code">{code}</span>' in html
+        assert f">{code} " not in html and f" {code}<" not in html
     assert (
-        '<legend><span class="element-meta"><span class="element-number">1.</span> '
-        '<span class="element-code">U1</span> Persyaratan</span> <span class="question">'
+        '<legend><span class="element-meta">Pertanyaan 1 dari 9</span> <span class="question">'
         "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis "
         "pelayanannya?</span></legend>"
     ) in html
+    assert "Pertanyaan 9 dari 9" in html
+    for n in (1, 2, 3):
+        assert f'<span class="step">Bagian {n} dari 3</span>' in html
     assert f'<option value="{service.pk}">KTP-el</option>' in html
     assert "Survei Kepuasan Masyarakat" in html
     assert "Periode survei Periode Berjalan." in html
     assert "Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi" in html
+    # the privacy note in plain words: what is not kept, and no jargon
+    assert (
+        "Kami tidak meminta dan tidak menyimpan nama, NIK, nomor telepon, maupun alamat "
+        "internet (IP) Anda."
+    ) in html
+    assert "hash" not in html.lower()
     assert 'name="website" id="id_website" value="" tabindex="-1" autocomplete="off"' in html
     assert '<div class="hp" aria-hidden="true">' in html
-    assert "<script" not in html and 'style="' not in html
+    # one script, a static file (the Content-Security-Policy allows no inline script)
+    assert html.count("<script") == 1
+    assert '<script src="/static/public/form.js" defer></script>' in html
+    assert 'style="' not in html
+    # without JavaScript the "other occupation" field is there (the script hides it)
+    assert 'id="id_occupation_other"' in html and " hidden" not in html
 
 
 def test_answers_are_listed_from_score_1_to_4(client, unit, open_period):
@@ -305,10 +320,12 @@ def test_too_fast_asks_politely_and_accepts_the_same_form_later(
     page = client.post(f"/s/{unit.slug}/", data)
     html = page.content.decode()
     assert page.status_code == 400
+    # said as what it is: nothing was sent yet (not "Terima kasih!", issue #15)
     assert (
-        "Terima kasih! Mohon luangkan waktu sejenak untuk memeriksa jawaban Anda di bawah, "
-        "lalu tekan “Kirim jawaban” sekali lagi."
+        "Jawaban Anda belum terkirim. Periksa kembali jawaban Anda di bawah, lalu tekan "
+        "“Kirim jawaban” sekali lagi."
     ) in html
+    assert "Terima kasih" not in html
     assert 'id="id_answer_U1_3" value="4" checked' in html
     # the same form instance (same time of showing) comes back, so waiting is enough
     assert hidden_value(html, "form_token") == token
