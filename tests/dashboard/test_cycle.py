@@ -295,3 +295,14 @@ def test_the_unit_page_shows_the_checklist_grouped_actions_and_linked_periods(
     assert f'href="/staf/unit/{unit.slug}/hasil/?periode={period.slug}"' in page
     page = client.get(f"/staf/unit/{unit.slug}/?periode={period.slug}").content.decode()
     assert f"Siklus SKM {period.name}" in page
+
+
+def test_the_responses_list_keeps_opening_on_the_newest_period_with_responses(
+    client, manager, unit, period
+):
+    closed = _closed(unit)
+    store(period, unit, 2)
+    client.force_login(manager)
+    page = client.get(f"/staf/unit/{unit.slug}/jawaban/").content.decode()
+    assert f'value="{period.slug}" selected' in page
+    assert f'value="{closed.slug}" selected' not in page
