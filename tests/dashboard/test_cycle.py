@@ -306,3 +306,18 @@ def test_the_responses_list_keeps_opening_on_the_newest_period_with_responses(
     page = client.get(f"/staf/unit/{unit.slug}/jawaban/").content.decode()
     assert f'value="{period.slug}" selected' in page
     assert f'value="{closed.slug}" selected' not in page
+
+
+def test_a_change_is_significant_only_between_sufficient_samples(unit, period):
+    from skm.surveys.results import unit_trend
+
+    _closed(unit, n=10, population=10)  # every service user: a census, interval of width 0
+    period.population = 10
+    period.save()
+    store(period, unit, 10, low={f"U{k}": 1 for k in range(1, 10)})
+    [_before, after] = unit_trend(unit)
+    assert after.change and after.significant and after.comparable
+    period.population = 1000  # the same 10 answers are now 10 of 278
+    period.save()
+    [_before, after] = unit_trend(unit)
+    assert after.change and not after.significant and not after.comparable
