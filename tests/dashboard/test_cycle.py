@@ -132,6 +132,8 @@ def test_a_plan_on_a_sufficient_sample_needs_no_confirmation(client, manager, un
     assert "konfirmasi_sampel" not in page
     client.post(f"/staf/unit/{unit.slug}/rtl/buat/", {"period": period.pk})
     assert Plan.objects.filter(unit=unit, period=period).exists()
+    page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={period.slug}").content.decode()
+    assert "plan-small-sample" not in page and "Rencana ini disusun dari" not in page
 
 
 def test_a_plan_on_a_small_sample_is_created_only_when_confirmed(client, manager, unit, period):
@@ -146,6 +148,8 @@ def test_a_plan_on_a_small_sample_is_created_only_when_confirmed(client, manager
         f"/staf/unit/{unit.slug}/rtl/buat/", {"period": period.pk, "konfirmasi_sampel": "1"}
     )
     assert Plan.objects.filter(unit=unit, period=period).exists()
+    page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={period.slug}").content.decode()
+    assert "Rencana ini disusun dari 2 responden dari 278 yang dibutuhkan" in page
 
 
 # -- the cycle -------------------------------------------------------------------------------
