@@ -8,6 +8,8 @@ up through the unit the user may see: anything else is a 404.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,7 +58,7 @@ from skm.plans.services import (
 )
 from skm.surveys.models import Period, Response
 from skm.surveys.results import default_period, periods_covering
-from skm.surveys.selectors import questionnaire_elements
+from skm.surveys.selectors import period_result, questionnaire_elements
 from skm.surveys.suggestions import suggestion_reviews_backfill, suggestions_for
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -330,6 +332,7 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     plan = Plan.objects.filter(period=period, unit=unit).first()
     context["plan"] = plan
     if plan is None:
+        context["sample"] = _sample_of(period, unit)
         return render(request, "dashboard/plan.html", context)
     suggestion_reviews_backfill(unit=unit, period=period)
     view = plan_view(plan)
@@ -367,6 +370,20 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     return render(request, "dashboard/plan.html", context)
 
 
+def _sample_of(period: Period, unit: Unit) -> dict:
+    """The period's respondents against what a plan should rest on (docs/cycle.md): below
+    a sufficient sample, drawing up the plan asks for an explicit confirmation."""
+    from skm.method import MINIMUM_RESPONDENTS
+
+    result = period_result(period, unit=unit)
+    return {
+        "respondents": result.respondents,
+        "required": result.sample.required if result.sample else None,
+        "minimum": MINIMUM_RESPONDENTS,
+        "sufficient": result.sample_sufficient,
+    }
+
+
 @login_required
 @require_POST
 def plan_new(request: HttpRequest, unit_slug: str) -> HttpResponse:
@@ -375,6 +392,19 @@ def plan_new(request: HttpRequest, unit_slug: str) -> HttpResponse:
     period = next((p for p in periods if str(p.pk) == request.POST.get("period", "")), None)
     if period is None:
         raise Http404
+    if request.POST.get("konfirmasi_sampel") != "1" and not (
+        Plan.objects.filter(period=period, unit=unit).exists()
+        or _sample_of(period, unit)["sufficient"]
+    ):
+        messages.error(
+            request,
+            _(
+                "The sample of this period is not sufficient: confirm that the plan may rest "
+                "on it, or wait for more respondents. No plan was created."
+            ),
+        )
+        query = urlencode({"periode": period.slug, "pemilik": period.unit.slug})
+        return redirect(f"{reverse('dashboard:plan', args=[unit.slug])}?{query}")
     try:
         plan = plan_create(period=period, unit=unit, user=request.user)
     except PlanError as error:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skm.org.access import MANAGE_ROLES, unit_for_user
 from skm.surveys.models import Response
-from skm.surveys.results import default_period, periods_covering
+from skm.surveys.results import newest_with_responses, periods_covering
 from skm.surveys.services import response_delete
 
 PER_PAGE = 50
@@ -30,7 +30,7 @@ def _period(unit, ref: str):
     for period in periods:
         if period.slug == ref:
             return periods, period
-    return periods, default_period(unit, periods) if periods else None
+    return periods, newest_with_responses(unit, periods)
 
 
 @login_required

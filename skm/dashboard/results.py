@@ -263,9 +263,13 @@ class Dashboard:
                     row.result.respondents,
                     _num(row.result.ikm_text),
                     _grade(row.result),
-                    f"{row.result.ci95[0]} – {row.result.ci95[1]}" if row.result.ci95 else "",
+                    f"{row.result.ci95[0]} – {row.result.ci95[1]}"
+                    if row.result.ci95 and row.result.sample_sufficient
+                    else "",
                     _num(row.change),
-                    _("yes") if row.significant else (_("no") if row.change else ""),
+                    _("yes")
+                    if row.significant
+                    else (_("no") if row.change and row.comparable else ""),
                 ]
                 for row in self.trend
             ],
@@ -505,9 +509,15 @@ def results_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         rollup_pooled=Agency.Rollup.POOLED,
         sample_percent=_sample_percent(board.result),
     )
+    from skm.method import MINIMUM_RESPONDENTS
     from skm.plans.selectors import followup_effects
 
-    context["earlier_plan"], context["effects"] = followup_effects(board.period, unit)
+    # Below the sufficient sample: counts and a notice, no intervals, significance or
+    # effects (docs/cycle.md).
+    context["sufficient"] = board.result.sample_sufficient
+    context["minimum_respondents"] = MINIMUM_RESPONDENTS
+    if context["sufficient"]:
+        context["earlier_plan"], context["effects"] = followup_effects(board.period, unit)
     return render(request, "dashboard/results.html", context)
 
 

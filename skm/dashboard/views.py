@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from skm.dashboard.cycle import unit_cycle
 from skm.dashboard.twofactor import has_two_factor
 from skm.org.access import (
     ENTRY_ROLES,
@@ -23,12 +24,15 @@ from skm.surveys.selectors import period_in_force, period_result
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     units = list(units_for_user(request.user).select_related("agency").order_by("path"))
+    # Each unit with its IKM, respondents against the sample, period state and next action.
+    cycles = [unit_cycle(unit, until_next=True) for unit in units]
     is_admin = units_for_user(request.user, MANAGE_ROLES).exists()
     return render(
         request,
         "dashboard/home.html",
         {
             "units": units,
+            "cycles": cycles,
             "can_manage_accounts": is_admin,
             "suggest_two_factor": is_admin and not has_two_factor(request.user),
             "can_read_audit": request.user.is_superuser or is_admin,
@@ -47,6 +51,10 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
     for period in periods:
         result = period_result(period, unit=unit)
         rows.append({"period": period, "result": result})
+    chosen = next(
+        (r["period"] for r in rows if r["period"].slug == request.GET.get("periode")), None
+    )
+    cycle = unit_cycle(unit, chosen)
     return render(
         request,
         "dashboard/unit.html",
@@ -54,6 +62,7 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "unit": unit,
             "chain": chain,
             "rows": rows,
+            "cycle": cycle,
             "services": unit.services.filter(is_active=True),
             "children": unit.children.all(),
             "in_force": period_in_force(unit),

@@ -29,7 +29,7 @@ from .profile import (
     parse_occupation,
 )
 from .rounding import round_half_up
-from .sampling import SampleResult, required_sample
+from .sampling import MINIMUM_RESPONDENTS, SampleResult, required_sample, sample_sufficient
 from .stats import element_interval, index_interval
 from .summary import Summary, weight_units
 from .tally import Tally, decode_pattern, tally_code
@@ -41,6 +41,7 @@ __all__ = [
     "GENDERS",
     "GRADES",
     "GRADE_TABLE",
+    "MINIMUM_RESPONDENTS",
     "OCCUPATIONS",
     "WEIGHTINGS",
     "AnswerError",
@@ -71,6 +72,7 @@ __all__ = [
     "priority_codes",
     "required_sample",
     "round_half_up",
+    "sample_sufficient",
     "tally_code",
     "totals_for_score",
     "weight_units",

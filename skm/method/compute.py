@@ -19,7 +19,7 @@ from .elements import Element
 from .grades import Grade, grade_for
 from .priorities import priority_codes
 from .rounding import round_half_up
-from .sampling import SampleResult, required_sample
+from .sampling import SampleResult, required_sample, sample_sufficient
 from .stats import element_interval, index_interval, index_interval_from_groups
 from .summary import Summary, weight_units
 from .tally import Tally
@@ -89,6 +89,13 @@ class SurveyResult:
             if result.code == code:
                 return result
         raise KeyError(code)
+
+    @property
+    def sample_sufficient(self) -> bool:
+        """Enough respondents to show intervals, significance and effects (sampling.py:
+        the required sample when the population is known, never below the minimum)."""
+        population = self.sample.population if self.sample is not None else None
+        return sample_sufficient(self.respondents, population)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by the API, reports and tests (key order is part of it)."""

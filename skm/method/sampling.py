@@ -12,7 +12,13 @@ from fractions import Fraction
 
 from .rounding import round_half_up
 
-__all__ = ["SampleResult", "required_sample"]
+__all__ = ["MINIMUM_RESPONDENTS", "SampleResult", "required_sample", "sample_sufficient"]
+
+# Project decision (docs/cycle.md, docs/method.md): below this many respondents no interval,
+# significance or effect is shown, whatever the population, unless the population itself is
+# smaller (then every service user must have answered). 30 is the usual floor for the normal
+# approximation behind the 95% intervals; Lampiran II asks 28 of 30 service users already.
+MINIMUM_RESPONDENTS = 30
 
 _LAMBDA2 = Fraction(3841, 1000)
 _PQ = Fraction(1, 4)
@@ -27,6 +33,16 @@ def required_sample(population: int) -> int:
         raise ValueError("population must be at least 1")
     exact = _LAMBDA2 * population * _PQ / (_D2 * (population - 1) + _LAMBDA2 * _PQ)
     return int(round_half_up(exact, 0))
+
+
+def sample_sufficient(respondents: int, population: int | None = None) -> bool:
+    """Whether ``respondents`` are enough to read intervals, significance and effects: at
+    least the Krejcie-Morgan sample of ``population`` (when known) and never fewer than
+    MINIMUM_RESPONDENTS (or the whole population when it is smaller)."""
+    floor = MINIMUM_RESPONDENTS if population is None else min(MINIMUM_RESPONDENTS, population)
+    if respondents < floor:
+        return False
+    return population is None or respondents >= required_sample(population)
 
 
 @dataclass(frozen=True)

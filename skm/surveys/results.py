@@ -90,6 +90,8 @@ class TrendRow:
     result: SurveyResult
     change: str | None  # printed IKM difference to the previous row, signed
     significant: bool
+    # both this row and the previous one rest on a sufficient sample (docs/cycle.md)
+    comparable: bool = True
 
 
 @dataclass(frozen=True)
@@ -117,17 +119,39 @@ def periods_covering_units(units: list[Unit]) -> dict[int, list[Period]]:
     return {pk: [p for p in periods if p.unit_id in chain] for pk, chain in chains.items()}
 
 
-def default_period(unit: Unit, periods: list[Period]) -> Period | None:
-    """The newest period with responses of the unit's subtree, else the newest period."""
+def _periods_with_responses(unit: Unit, periods: list[Period]) -> list[Period]:
+    """Those of ``periods`` (newest first) with responses of the unit's subtree, in order."""
     with_responses = set(
         CellCount.objects.filter(period__in=periods, unit__path__startswith=unit.path, n__gt=0)
         .values_list("period_id", flat=True)
         .distinct()
     )
-    for period in periods:
-        if period.pk in with_responses:
-            return period
-    return periods[0] if periods else None
+    return [p for p in periods if p.pk in with_responses]
+
+
+def newest_with_responses(unit: Unit, periods: list[Period]) -> Period | None:
+    """The newest period with responses of the unit's subtree, else the newest period."""
+    if not periods:
+        return None
+    return next(iter(_periods_with_responses(unit, periods)), periods[0])
+
+
+def default_period(unit: Unit, periods: list[Period]) -> Period | None:
+    """The period the results, plan and reports pages open on (docs/cycle.md): the newest
+    period with responses of the unit's subtree, unless it is not closed yet and its sample
+    is not sufficient (skm.method.sample_sufficient): then the last closed period with
+    responses, when there is one. A period named in the address always wins; this is only
+    the default."""
+    if not periods:
+        return None
+    surveyed = _periods_with_responses(unit, periods)
+    newest = surveyed[0] if surveyed else periods[0]
+    if newest.status == Period.Status.CLOSED:
+        return newest
+    closed = next((p for p in surveyed if p.status == Period.Status.CLOSED), None)
+    if closed is None or period_result(newest, unit=unit).sample_sufficient:
+        return newest
+    return closed
 
 
 def responses_in_view(period: Period, unit: Unit, filters: Filters) -> QuerySet[Response]:
@@ -420,13 +444,24 @@ def unit_trend(unit: Unit) -> list[TrendRow]:
                 period=period,
                 result=result,
                 change=change_text(result.ikm, previous.ikm if previous else None),
-                significant=previous is not None and _intervals_apart(result.ci95, previous.ci95),
+                significant=previous is not None
+                and _both_sufficient(result, previous)
+                and _intervals_apart(result.ci95, previous.ci95),
+                comparable=previous is None or _both_sufficient(result, previous),
             )
         )
     return rows
 
 
+def _both_sufficient(current: SurveyResult, previous: SurveyResult) -> bool:
+    """No change is called significant when either side rests on too few respondents
+    (skm.method.sample_sufficient; docs/cycle.md)."""
+    return current.sample_sufficient and previous.sample_sufficient
+
+
 def element_significant(current: SurveyResult, previous: SurveyResult, code: str) -> bool:
+    if not _both_sufficient(current, previous):
+        return False
     try:
         return _intervals_apart(current.element(code).ci95, previous.element(code).ci95)
     except KeyError:

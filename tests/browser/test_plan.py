@@ -32,7 +32,11 @@ def test_plan_item_realised_with_a_photo(live_server, page, unit, period, tmp_pa
     page.press("#id_password", "Enter")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/staf/unit/{unit.slug}/")
-    page.click("a.button.secondary >> text=Rencana Tindak Lanjut (RTL)")
+    page.click(".action-groups a >> text=Rencana Tindak Lanjut (RTL)")
+    # 10 respondents of the 278 required: the plan is drawn up only once confirmed
+    page.click("button >> text=Susun rencana tindak lanjut")
+    assert page.locator("#konfirmasi_sampel").evaluate("e => !e.validity.valid")
+    page.check("#konfirmasi_sampel")
     page.click("button >> text=Susun rencana tindak lanjut")
     page.wait_for_load_state()
     headings = page.locator("article.priority h3").all_inner_texts()

@@ -43,7 +43,7 @@ def test_operator_corrects_the_element_and_status(live_server, page, unit):
     page.press("#id_password", "Enter")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/staf/unit/{unit.slug}/")
-    page.click("a.button.secondary >> text=Saran dan masukan")
+    page.click(".action-groups a >> text=Saran dan masukan")
     card = page.locator(f"#saran-{response.pk}")
     assert card.locator("blockquote").inner_text() == "Ruang tunggu panas <b>sekali</b>"
     assert card.locator(".element-tag").inner_text() == "U9 Sarana dan Prasarana"

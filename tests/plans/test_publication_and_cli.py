@@ -86,6 +86,14 @@ def test_the_next_periods_results_page_shows_the_effect_of_done_items(
     client, manager, realised, next_period, unit
 ):
     client.force_login(manager)
+    # 10 respondents of the 278 required (population 1000): no effect table (docs/cycle.md)
+    page = client.get(f"/staf/unit/{unit.slug}/hasil/?periode={next_period.slug}")
+    text = page.content.decode()
+    assert "Sampel belum cukup" in text
+    assert "Apakah tindak lanjut Semester I 2025 menaikkan nilai?" not in text
+    # the 10 are every service user of a population of 10: the effect is shown
+    next_period.population = 10
+    next_period.save()
     page = client.get(f"/staf/unit/{unit.slug}/hasil/?periode={next_period.slug}")
     text = page.content.decode()
     assert "Apakah tindak lanjut Semester I 2025 menaikkan nilai?" in text

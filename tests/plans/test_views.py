@@ -128,7 +128,13 @@ def test_a_manager_builds_a_plan_from_the_page(client, manager, unit, surveyed):
     client.force_login(manager)
     page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={surveyed.slug}")
     assert "Susun rencana tindak lanjut" in page.content.decode()
+    # 10 respondents of the 278 required: the plan needs an explicit confirmation
+    assert "10 responden dari 278 yang dibutuhkan" in page.content.decode()
     response = client.post(f"/staf/unit/{unit.slug}/rtl/buat/", {"period": surveyed.pk})
+    assert response.status_code == 302 and not Plan.objects.filter(unit=unit).exists()
+    response = client.post(
+        f"/staf/unit/{unit.slug}/rtl/buat/", {"period": surveyed.pk, "konfirmasi_sampel": "1"}
+    )
     plan = Plan.objects.get(unit=unit, period=surveyed)
     assert response.status_code == 302
     priority = plan.priorities.get(element_code="U7")

@@ -170,7 +170,9 @@ def test_anonymous_users_are_sent_to_log_in(client, unit):
 
 def test_the_unit_page_links_to_the_inbox(operator_client, unit):
     page = operator_client.get(f"/staf/unit/{unit.slug}/").content.decode()
-    assert f'<a class="button secondary" href="{_url(unit)}">Saran dan masukan</a>' in page
+    # in the "Tindak lanjut" group of the unit's actions
+    followup = page[page.index(">Tindak lanjut</h3>") :]
+    assert f'<li><a href="{_url(unit)}">Saran dan masukan</a></li>' in followup.split("</ul>")[0]
 
 
 def test_a_unit_without_periods_says_so(operator_client, unit):
