@@ -152,7 +152,6 @@ def test_a_stray_enter_does_not_save_an_incomplete_questionnaire(live_server, br
     page.wait_for_load_state()
     page.wait_for_selector("#incomplete")
     assert Response.objects.count() == 0
-    page.screenshot(path="/tmp/forms-paper-incomplete.png")
     # the link in the notice leads to the field
     notice.locator("a >> text=U3").click()
     assert page.evaluate("document.activeElement.name") == "u_U3"
@@ -165,7 +164,6 @@ def test_a_stray_enter_does_not_save_an_incomplete_questionnaire(live_server, br
     stored = Response.objects.get()
     assert _answers(stored) == {"U1": 4, "U2": 3}
     assert period_summary(period, unit=unit) != empty
-    page.screenshot(path="/tmp/forms-paper-saved.png", full_page=True)
 
     # taken back from the page: gone from the counts, the form ready for the next one
     last = page.locator("form.last-entry")

@@ -135,7 +135,6 @@ def test_operator_triages_the_shown_complaints_at_once(live_server, browser, uni
     page.click("button >> text=Terima unsur otomatis untuk semua yang tampil")
     page.wait_for_load_state()
     assert page.locator("li.suggestion .auto-tag").count() == 0
-    page.screenshot(path="/tmp/forms-suggestions.png", full_page=True)
     review = SuggestionReview.objects.get(response=responses["Ruang tunggu panas"])
     assert (review.element, review.updated_by) == ("U9", user)
     untouched = SuggestionReview.objects.get(response=responses["Pelayanan sudah baik"])
