@@ -28,6 +28,7 @@ urlpatterns = [
         name="poster_pdf",
     ),
     path(unit + "kertas/", paper.paper_entry, name="paper"),
+    path(unit + "kertas/urungkan/", paper.paper_undo, name="paper_undo"),
     path(unit + "impor/", imports.import_upload, name="import"),
     path(job, imports.import_job_page, name="import_job"),
     path(job + "status/", imports.import_job_status, name="import_job_status"),

@@ -302,6 +302,31 @@ class PaperForm(forms.Form):
             raise forms.ValidationError(_("Fill this only when the occupation is 6 (Other)."))
         return text
 
+    def missing(self) -> list[tuple[str, str]]:
+        """(field name, what) of every answer and profile entry left empty, in form order.
+
+        Every element unanswered counts (method.md lets a missing answer only reduce that
+        element's n, but a questionnaire typed with gaps is more often a slip of the hand
+        than the respondent's choice); the profile is Lampiran III's: sex, age, education,
+        occupation and, where the unit offers services, the service received. The
+        suggestion is optional by the method and never counts."""
+        data = self.cleaned_data
+        missing = [
+            (self.answer_name(e), e.code)
+            for e in self.elements
+            if data["answers"].get(e.code) is None
+        ]
+        profile = [
+            ("gender", _("sex")),
+            ("age", _("age")),
+            ("education", _("education")),
+            ("occupation", _("occupation")),
+        ]
+        if self.service_list:
+            profile.append(("service", _("service")))
+        missing += [(name, what) for name, what in profile if data.get(name) in (None, "")]
+        return missing
+
     def submitted_at(self) -> dt.datetime:
         """Now for today's questionnaires; noon of the written date for older ones."""
         day = self.cleaned_data["survey_date"]

@@ -151,6 +151,21 @@ class RealisationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def clean(self):
+        """A date done belongs to "Done" only: with another status it is refused at the
+        field (and kept in it) rather than dropped while the page says it was saved."""
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and status != PlanItem.Status.DONE and cleaned.get("done_on"):
+            self.add_error(
+                "done_on",
+                _(
+                    "A date done is only given with the status Done: choose Done, "
+                    "or clear the date."
+                ),
+            )
+        return cleaned
+
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(
@@ -318,6 +333,18 @@ def _choose_period(request: HttpRequest, unit: Unit) -> tuple[list[Period], Peri
 def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, READ_ROLES)
     periods, period = _choose_period(request, unit)
+    return render(request, "dashboard/plan.html", _plan_context(request, unit, periods, period))
+
+
+def _plan_context(
+    request: HttpRequest,
+    unit: Unit,
+    periods: list[Period],
+    period: Period | None,
+    item_forms: dict[int, ItemForm] | None = None,
+) -> dict:
+    """The plan page's context; ``item_forms`` holds a bound "add an activity" form per
+    priority id, shown open with its errors instead of an empty one."""
     can_manage = user_can(request.user, unit, MANAGE_ROLES)
     can_enter = user_can(request.user, unit, ENTRY_ROLES)
     context: dict = {
@@ -328,24 +355,26 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "can_enter": can_enter,
     }
     if period is None:
-        return render(request, "dashboard/plan.html", context)
+        return context
     plan = Plan.objects.filter(period=period, unit=unit).first()
     context["plan"] = plan
     if plan is None:
         context["sample"] = _sample_of(period, unit)
-        return render(request, "dashboard/plan.html", context)
+        return context
     suggestion_reviews_backfill(unit=unit, period=period)
     view = plan_view(plan)
     names = {e.code: e.name for e in questionnaire_elements(period)}
     included = {p.priority.element_code for p in view.priorities}
     add_choices = [(code, f"{code} {name}") for code, name in names.items() if code not in included]
+    item_forms = item_forms or {}
     context.update(
         view=view,
         element_names=names,
         sections=[
             (
                 p,
-                ItemForm(
+                item_forms.get(p.priority.pk)
+                or ItemForm(
                     prefix=f"p{p.priority.pk}",
                     unit=unit,
                     catalogue=catalogue_for(unit, p.priority.element_code),
@@ -367,7 +396,7 @@ def plan_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
         reopen_form=NoteForm(),
         events=list(plan.events.select_related("user")),
     )
-    return render(request, "dashboard/plan.html", context)
+    return context
 
 
 def _sample_of(period: Period, unit: Unit) -> dict:
@@ -502,9 +531,12 @@ def plan_item_add(
         else:
             messages.success(request, _("The item was added."))
             return redirect(_plan_url(plan, f"butir-{item.pk}"))
-    problems = "; ".join(e for errors in form.errors.values() for e in errors)
-    messages.error(request, _("The item was not added: %(problems)s") % {"problems": problems})
-    return redirect(_plan_url(plan, f"prioritas-{priority.pk}"))
+    # The page again, this form open with its errors and everything typed; its error
+    # summary has autofocus, so the browser lands on it (a #fragment would cancel that).
+    context = _plan_context(
+        request, unit, periods_covering(unit), plan.period, item_forms={priority.pk: form}
+    )
+    return render(request, "dashboard/plan.html", context, status=400)
 
 
 def _item_context(request, unit: Unit, plan: Plan, item: PlanItem, **forms_) -> dict:

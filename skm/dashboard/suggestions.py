@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from skm.org.access import ENTRY_ROLES, READ_ROLES, unit_for_user, user_can
@@ -25,17 +25,22 @@ from skm.org.models import Unit
 from skm.surveys.models import Period, Response, SuggestionReview
 from skm.surveys.selectors import questionnaire_elements
 from skm.surveys.suggestions import (
+    BULK_ACCEPT,
+    BULK_ELEMENT,
+    BULK_STATUS,
     NO_ELEMENT,
     SuggestionReviewError,
     suggestion_counts,
     suggestion_review_set,
     suggestion_reviews_backfill,
+    suggestion_reviews_bulk,
+    suggestion_themes,
     suggestions_for,
 )
 
 PER_PAGE = 50
 # The query parameters of the inbox that a change form carries back after saving.
-FILTER_KEYS = ("periode", "q", "status", "unsur", "halaman")
+FILTER_KEYS = ("periode", "q", "status", "unsur", "tema", "halaman")
 
 
 def _periods(unit: Unit):
@@ -68,8 +73,9 @@ class SuggestionFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Words in the text"), required=False, max_length=200)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     unsur = forms.ChoiceField(label=gettext_lazy("Element"), required=False)
+    tema = forms.ChoiceField(label=gettext_lazy("Theme"), required=False)
 
-    def __init__(self, *args, elements: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, elements: list[tuple[str, str]], themes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("All statuses")),
@@ -80,6 +86,7 @@ class SuggestionFilterForm(forms.Form):
             *elements,
             (NO_ELEMENT, _("No element")),
         ]
+        self.fields["tema"].choices = [("", _("All themes")), *themes]
 
 
 class SuggestionReviewForm(forms.Form):
@@ -124,7 +131,9 @@ def suggestion_inbox(request: HttpRequest, unit_slug: str) -> HttpResponse:
     suggestion_reviews_backfill(unit=unit, period=period)
     elements = _element_choices(period)
     element_names = dict(elements)
-    filters = SuggestionFilterForm(request.GET, elements=elements)
+    filters = SuggestionFilterForm(
+        request.GET, elements=elements, themes=suggestion_themes(unit, period)
+    )
     # An invalid field (an element of another period's questionnaire) is dropped alone.
     filters.is_valid()
     chosen = filters.cleaned_data
@@ -134,6 +143,7 @@ def suggestion_inbox(request: HttpRequest, unit_slug: str) -> HttpResponse:
         query=chosen.get("q") or None,
         status=chosen.get("status") or None,
         element=chosen.get("unsur") or None,
+        theme=chosen.get("tema") or None,
     ).prefetch_related("plan_items__priority__plan__unit")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("halaman"))
     can_change = user_can(request.user, unit, ENTRY_ROLES)
@@ -161,7 +171,7 @@ def suggestion_inbox(request: HttpRequest, unit_slug: str) -> HttpResponse:
         )
     counts = suggestion_counts(unit, period)
     page_query = QueryDict(mutable=True)
-    for key in ("periode", "q", "status", "unsur"):
+    for key in ("periode", "q", "status", "unsur", "tema"):
         if request.GET.get(key):
             page_query[key] = request.GET[key]
     context.update(
@@ -180,7 +190,15 @@ def suggestion_inbox(request: HttpRequest, unit_slug: str) -> HttpResponse:
             ]
             + [(NO_ELEMENT, _("No element"), counts.by_element.get("", 0))],
             "page_query": page_query.urlencode(),
-            "filtered": any(request.GET.get(key) for key in ("q", "status", "unsur")),
+            "filtered": any(request.GET.get(key) for key in ("q", "status", "unsur", "tema")),
+            "back": back,
+            "bulk_elements": [("", "–"), *elements, (NO_ELEMENT, _("Not about an element"))],
+            "bulk_statuses": [("", "–"), *SuggestionReview.Status.choices],
+            "unconfirmed_shown": sum(
+                1
+                for item in items
+                if item["element_name"] and not item["response"].review_confirmed
+            ),
         }
     )
     return render(request, "dashboard/suggestions.html", context)
@@ -226,3 +244,58 @@ def suggestion_review(request: HttpRequest, unit_slug: str) -> HttpResponse:
         return redirect(_inbox_url(unit, back))
     messages.success(request, _("Suggestion saved."))
     return redirect(f"{_inbox_url(unit, back)}#saran-{response.pk}")
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][: PER_PAGE * 2]
+
+
+@login_required
+@require_POST
+def suggestion_bulk(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """One decision for the suggestions ticked (or all those shown) in the inbox: a status,
+    an element, or the automatic element accepted. Only the suggestions of the units the
+    person may change (ENTRY_ROLES on this unit and those below it) are touched; the
+    service ignores any other id."""
+    unit = unit_for_user(request.user, unit_slug, ENTRY_ROLES)
+    ref = request.POST.get("periode", "")
+    period = next(
+        (p for p in sorted(_periods(unit), key=lambda p: -p.unit.depth) if p.slug == ref), None
+    )
+    if period is None:
+        raise Http404
+    back = _back_query(request.POST.get("back", ""))
+    action = request.POST.get("aksi", "")
+    everything = action == BULK_ACCEPT or request.POST.get("semua") == "1"
+    ids = _ids(request.POST.getlist("tampil" if everything else "pilih"))
+    element = request.POST.get("unsur_baru", "")
+    status = request.POST.get("status_baru", "")
+    problem = ""
+    if not ids:
+        problem = _("Tick at least one suggestion, or “select all shown”.")
+    elif action == BULK_STATUS and not status:
+        problem = _("Choose the status to give the selected suggestions.")
+    elif action == BULK_ELEMENT and not element:
+        problem = _("Choose the element to give the selected suggestions.")
+    if problem:
+        messages.error(request, _("Nothing was changed. %(problem)s") % {"problem": problem})
+        return redirect(_inbox_url(unit, back))
+    try:
+        changed = suggestion_reviews_bulk(
+            unit=unit,
+            period=period,
+            response_ids=ids,
+            action=action,
+            user=request.user,
+            element="" if element == NO_ELEMENT else element,
+            status=status,
+        )
+    except SuggestionReviewError as error:
+        messages.error(request, error.message)
+        return redirect(_inbox_url(unit, back))
+    messages.success(
+        request,
+        ngettext("%(n)s suggestion changed.", "%(n)s suggestions changed.", changed)
+        % {"n": changed},
+    )
+    return redirect(_inbox_url(unit, back))

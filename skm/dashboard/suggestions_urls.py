@@ -11,4 +11,9 @@ urlpatterns = [
         suggestions.suggestion_review,
         name="suggestion_review",
     ),
+    path(
+        "unit/<slug:unit_slug>/saran/massal/",
+        suggestions.suggestion_bulk,
+        name="suggestion_bulk",
+    ),
 ]

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from skm.org.models import Unit
-from skm.surveys.lexicon import suggest_element
+from skm.surveys.lexicon import complaint_themes, is_complaint, normalise, suggest_element
 from skm.surveys.models import Period, Response, SuggestionReview
 
 Status = SuggestionReview.Status
@@ -67,6 +67,49 @@ def _base(unit: Unit, period: Period) -> QuerySet[Response]:
     )
 
 
+# The theme filter: complaints and requests, thanks and praise, or one repeated complaint
+# ("t:" + its normalised words, as skm.surveys.lexicon.complaint_themes groups them).
+THEME_COMPLAINT = "keluhan"
+THEME_PRAISE = "pujian"
+THEME_PREFIX = "t:"
+
+
+def _theme_key(text: str) -> str:
+    return " ".join(normalise(text))
+
+
+def suggestion_themes(unit: Unit, period: Period, *, limit: int = 10) -> list[tuple[str, str]]:
+    """(value, label) of the theme filter: the two kinds, then the complaints written more
+    than once, most frequent first, with their count."""
+    texts = list(_base(unit, period).values_list("suggestion", flat=True))
+    kinds = [
+        (THEME_COMPLAINT, _("Complaints and requests")),
+        (THEME_PRAISE, _("Thanks and praise")),
+    ]
+    repeated = [
+        (THEME_PREFIX + _theme_key(text), f"{text} ({count})")
+        for text, count in complaint_themes(texts, limit=limit)
+        if count > 1
+    ]
+    return kinds + repeated
+
+
+def _in_theme(theme: str, text: str) -> bool:
+    complaint = is_complaint(text)
+    if theme == THEME_COMPLAINT:
+        return complaint
+    if theme == THEME_PRAISE:
+        return not complaint
+    return complaint and _theme_key(text) == theme[len(THEME_PREFIX) :]
+
+
+def _theme_filter(rows: QuerySet[Response], theme: str) -> QuerySet[Response]:
+    if theme not in (THEME_COMPLAINT, THEME_PRAISE) and not theme.startswith(THEME_PREFIX):
+        return rows
+    pairs = rows.order_by().values_list("pk", "suggestion")
+    return rows.filter(pk__in=[pk for pk, text in pairs if _in_theme(theme, text)])
+
+
 def suggestions_for(
     unit: Unit,
     period: Period,
@@ -74,13 +117,15 @@ def suggestions_for(
     query: str | None = None,
     status: str | None = None,
     element: str | None = None,
+    theme: str | None = None,
 ) -> QuerySet[Response]:
     """Responses with a suggestion in the unit's subtree for the period, newest first.
 
     Each row carries ``review_status``, ``review_element`` (confirmed, else proposed; ""
     for none) and ``review_confirmed``; service, unit and review come in the same query.
     ``query``: every word must occur in the text (case-insensitive). ``element``: a code,
-    or NO_ELEMENT for suggestions about no element.
+    or NO_ELEMENT for suggestions about no element. ``theme``: THEME_COMPLAINT,
+    THEME_PRAISE or a repeated complaint (suggestion_themes; read in Python, by the lexicon).
     """
     rows = _with_review_fields(_base(unit, period))
     for word in (query or "").split():
@@ -89,6 +134,8 @@ def suggestions_for(
         rows = rows.filter(review_status=status)
     if element:
         rows = rows.filter(review_element="" if element == NO_ELEMENT else element)
+    if theme:
+        rows = _theme_filter(rows, theme)
     return rows.select_related("service", "unit", "review").order_by("-submitted_at", "-pk")
 
 
@@ -115,38 +162,151 @@ def suggestion_counts(unit: Unit, period: Period) -> SuggestionCounts:
     )
 
 
+def _review_write(response: Response, codes: list[str], *, element: str, status: str, user):
+    """Store one review (inside the caller's transaction); (element shown before, status
+    before) or None when the review is new."""
+    review = SuggestionReview.objects.select_for_update().filter(response=response).first()
+    before = None
+    if review is None:
+        proposed, _scores = suggest_element(response.suggestion, codes)
+        review = SuggestionReview(
+            response=response,
+            agency_id=response.agency_id,
+            suggested_element=proposed or "",
+        )
+    else:
+        confirmed = review.updated_by_id is not None or review.element
+        before = (review.element if confirmed else review.suggested_element, review.status)
+    review.element = element
+    review.status = status
+    review.updated_by = user
+    review.save()
+    return review, before
+
+
+def _check(codes: list[str], period: Period, *, element: str, status: str) -> None:
+    if element and element not in codes:
+        raise SuggestionReviewError(
+            _("Element %(code)s is not in the questionnaire of the period %(period)s.")
+            % {"code": element, "period": period.name}
+        )
+    if status not in Status.values:
+        raise SuggestionReviewError(_("Unknown status: %(status)s.") % {"status": status})
+
+
+def _audit(user, unit, *, object_id: str, label: str, changes: dict, note: str = "") -> None:
+    from skm.audit.signals import record
+
+    record(
+        "change",
+        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        model="surveys.suggestionreview",
+        object_id=object_id,
+        object_repr=label,
+        unit=unit,
+        changes=changes,
+        note=note,
+    )
+
+
 def suggestion_review_set(
     *, response: Response, element: str, status: str, user
 ) -> SuggestionReview:
     """Staff's decision on a suggestion: its element ("" for none) and its status.
 
     Creates the review when missing, recording the lexicon's proposal so that it is kept
-    next to what staff chose.
+    next to what staff chose. The change is in the audit trail.
     """
     codes = _period_element_codes(response.period)
-    if element and element not in codes:
-        raise SuggestionReviewError(
-            _("Element %(code)s is not in the questionnaire of the period %(period)s.")
-            % {"code": element, "period": response.period.name}
-        )
-    if status not in Status.values:
-        raise SuggestionReviewError(_("Unknown status: %(status)s.") % {"status": status})
+    _check(codes, response.period, element=element, status=status)
     if not response.suggestion:
         raise SuggestionReviewError(_("This respondent wrote no suggestion."))
     with transaction.atomic():
-        review = SuggestionReview.objects.select_for_update().filter(response=response).first()
-        if review is None:
-            proposed, _scores = suggest_element(response.suggestion, codes)
-            review = SuggestionReview(
-                response=response,
-                agency_id=response.agency_id,
-                suggested_element=proposed or "",
+        review, before = _review_write(response, codes, element=element, status=status, user=user)
+        old_element, old_status = before or (review.suggested_element, Status.NEW)
+        changes = {
+            field: [old, new]
+            for field, old, new in (
+                ("element", old_element, element),
+                ("status", old_status, status),
             )
-        review.element = element
-        review.status = status
-        review.updated_by = user
-        review.save()
+            if old != new
+        }
+        if changes:
+            _audit(
+                user,
+                response.unit,
+                object_id=str(response.pk),
+                label=_("suggestion of response #%(id)s") % {"id": response.pk},
+                changes=changes,
+            )
     return review
+
+
+# What a bulk action does (the inbox's "Tindakan untuk yang dipilih").
+BULK_STATUS = "status"
+BULK_ELEMENT = "unsur"
+BULK_ACCEPT = "otomatis"
+
+
+def suggestion_reviews_bulk(
+    *,
+    unit: Unit,
+    period: Period,
+    response_ids: list[int],
+    action: str,
+    user,
+    element: str = "",
+    status: str = "",
+) -> int:
+    """One decision for many suggestions of the unit's subtree in the period; the number
+    changed. ``action``: BULK_STATUS sets ``status`` (each keeps the element it shows),
+    BULK_ELEMENT sets ``element`` ("" for none; each keeps its status), BULK_ACCEPT confirms
+    the lexicon's proposal of those not yet confirmed (those without one are left alone).
+
+    Ids outside the unit's subtree or the period, or without a suggestion, are ignored:
+    the caller's access check (skm.org.access) gives the unit, this keeps to it. One audit
+    event names the responses changed."""
+    codes = _period_element_codes(period)
+    if action == BULK_STATUS:
+        _check(codes, period, element="", status=status)
+    elif action == BULK_ELEMENT:
+        _check(codes, period, element=element, status=Status.NEW)
+    elif action != BULK_ACCEPT:
+        raise SuggestionReviewError(_("Choose what to do with the selected suggestions."))
+    changed: list[int] = []
+    with transaction.atomic():
+        rows = suggestions_for(unit, period).filter(pk__in=response_ids)
+        for row in rows:
+            shown, current = row.review_element, row.review_status
+            if action == BULK_STATUS:
+                new = (shown, status)
+            elif action == BULK_ELEMENT:
+                new = (element, current)
+            else:
+                if row.review_confirmed or not shown:
+                    continue
+                new = (shown, current)
+            if row.review_confirmed and new == (shown, current):
+                continue
+            _review_write(row, codes, element=new[0], status=new[1], user=user)
+            changed.append(row.pk)
+        if changed:
+            what = {
+                BULK_STATUS: {"status": [None, status]},
+                BULK_ELEMENT: {"element": [None, element or "-"]},
+                BULK_ACCEPT: {"element": [None, _("automatic suggestion accepted")]},
+            }[action]
+            _audit(
+                user,
+                unit,
+                object_id="",
+                label=_("%(n)s suggestions of %(period)s")
+                % {"n": len(changed), "period": period.name},
+                changes={**what, "responses": [None, changed]},
+                note=_("Bulk action in the suggestions inbox"),
+            )
+    return len(changed)
 
 
 def suggestion_reviews_backfill(*, unit: Unit, period: Period) -> int:

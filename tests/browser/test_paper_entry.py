@@ -1,4 +1,5 @@
-"""An operator types two paper questionnaires with the keyboard only; both are stored."""
+"""An operator types paper questionnaires with the keyboard only; an incomplete one is saved
+only with the explicit button, and the last one saved can be undone."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.utils import timezone
 
 from skm.org.models import Membership
 from skm.org.services import agency_create, service_create, unit_create
+from skm.surveys.counts import verify
 from skm.surveys.models import Answer, Period, Response
+from skm.surveys.selectors import period_summary
 from skm.surveys.services import period_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,7 +66,7 @@ def test_operator_types_two_questionnaires_with_the_keyboard(live_server, page, 
     page.keyboard.press("Tab")
     page.keyboard.type("Antrean cepat")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Tersimpan: kuesioner ke-1 hari ini.")
+    page.wait_for_selector("text=Tersimpan lengkap: kuesioner ke-1 hari ini.")
     assert page.evaluate("document.activeElement.name") == "u_U1"
     assert page.input_value("#id_u_U1") == ""
 
@@ -82,7 +85,12 @@ def test_operator_types_two_questionnaires_with_the_keyboard(live_server, page, 
     assert page.evaluate("document.activeElement.name") == "occupation_other"
     page.keyboard.type("Petani")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Tersimpan: kuesioner ke-2 hari ini.")
+    # U3 and the service are empty: Enter asks first, the explicit button saves
+    page.wait_for_selector("#incomplete")
+    assert page.locator("#incomplete li").all_inner_texts() == ["U3", "jenis layanan"]
+    assert Response.objects.count() == 1
+    page.click("button >> text=Simpan walau belum lengkap")
+    page.wait_for_selector("text=Tersimpan TIDAK LENGKAP: kuesioner ke-2 hari ini")
 
     first, second = Response.objects.order_by("pk")
     assert (first.channel, second.channel) == (Response.Channel.PAPER, Response.Channel.PAPER)
@@ -107,3 +115,64 @@ def test_operator_types_two_questionnaires_with_the_keyboard(live_server, page, 
     assert _answers(second) == {
         "U1": 4, "U2": 4, "U4": 3, "U5": 3, "U6": 3, "U7": 3, "U8": 3, "U9": 3,
     }  # fmt: skip
+
+
+def test_a_stray_enter_does_not_save_an_incomplete_questionnaire(live_server, browser, setup):
+    unit, _ktp, period = setup
+    context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/staf/unit/{unit.slug}/kertas/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", "sandi-rahasia-1")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#paper-form")
+    empty = period_summary(period, unit=unit)
+
+    # U1 and U2, then a stray Enter in the first profile field
+    page.keyboard.type("43")
+    page.click("#id_gender")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#incomplete")
+    assert Response.objects.count() == 0
+    notice = page.locator("#incomplete")
+    assert page.evaluate("document.activeElement.id") == "incomplete"
+    assert notice.locator("li").all_inner_texts() == [
+        *(f"U{i}" for i in range(3, 10)),
+        "jenis kelamin",
+        "usia",
+        "pendidikan",
+        "pekerjaan",
+        "jenis layanan",
+    ]
+    assert page.input_value("#id_u_U1") == "4" and page.input_value("#id_u_U2") == "3"
+    # Enter again, on the notice and in a field, still saves nothing
+    page.keyboard.press("Enter")
+    page.click("#id_age")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.wait_for_selector("#incomplete")
+    assert Response.objects.count() == 0
+    # the link in the notice leads to the field
+    notice.locator("a >> text=U3").click()
+    assert page.evaluate("document.activeElement.name") == "u_U3"
+
+    page.click("button >> text=Simpan walau belum lengkap")
+    page.wait_for_selector(".messages li.warning")
+    message = page.locator(".messages").inner_text()
+    assert "Tersimpan TIDAK LENGKAP: kuesioner ke-1 hari ini, tanpa U3" in message
+    assert "Tersimpan lengkap" not in message
+    stored = Response.objects.get()
+    assert _answers(stored) == {"U1": 4, "U2": 3}
+    assert period_summary(period, unit=unit) != empty
+
+    # taken back from the page: gone from the counts, the form ready for the next one
+    last = page.locator("form.last-entry")
+    assert "tidak lengkap" in last.inner_text()
+    last.get_by_role("button", name="Urungkan").click()
+    page.wait_for_selector("text=Diurungkan: kuesioner yang terakhir disimpan tidak dihitung lagi")
+    assert Response.objects.count() == 0
+    assert Response.all_objects.get(pk=stored.pk).deleted_at is not None
+    assert period_summary(period, unit=unit) == empty
+    assert verify(period_id=period.pk) == []
+    assert page.locator("form.last-entry").count() == 0
+    context.close()

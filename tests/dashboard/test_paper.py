@@ -8,8 +8,11 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from skm.audit.models import AuditEvent
 from skm.org.services import service_create
+from skm.surveys.counts import verify
 from skm.surveys.models import Answer, Period, Response
+from skm.surveys.selectors import period_summary
 from skm.surveys.services import period_create
 
 
@@ -93,13 +96,13 @@ def test_saving_stores_a_paper_response_and_returns_an_empty_form(
     }
 
     page = operator_client.get(response["Location"]).content.decode()
-    assert "Tersimpan: kuesioner ke-1 hari ini." in page
+    assert "Tersimpan lengkap: kuesioner ke-1 hari ini." in page
     assert "Kuesioner yang diketik hari ini untuk unit ini: 1" in page
     assert 'value="Antrean dipercepat"' not in page
 
 
 def test_missing_answers_are_stored_as_missing(operator_client, unit, current_period):
-    _post(operator_client, unit, current_period, u_U4="", u_U8="")
+    _post(operator_client, unit, current_period, u_U4="", u_U8="", simpan_tidak_lengkap="1")
     assert sorted(Answer.objects.values_list("element__code", flat=True)) == [
         "U1",
         "U2",
@@ -241,3 +244,106 @@ def test_no_open_or_draft_period(operator_client, unit):
     page = operator_client.get(_url(unit)).content.decode()
     assert "Tidak ada periode terbuka atau draf untuk unit ini" in page
     assert 'name="u_U1"' not in page
+
+
+def _incomplete(**extra):
+    """The questionnaire of the issue: U1 and U2 only, no profile."""
+    fields = {f"u_U{i}": "" for i in range(3, 10)}
+    fields.update(gender="", age="", education="", occupation="", occupation_other="")
+    fields.update(extra)
+    return fields
+
+
+def test_an_incomplete_questionnaire_is_not_saved_without_the_confirm_button(
+    operator_client, unit, current_period, ktp
+):
+    response = _post(operator_client, unit, current_period, **_incomplete())
+    assert response.status_code == 200
+    assert Response.objects.count() == 0
+    page = response.content.decode()
+    notice = page.split('id="incomplete"')[1].split("</div>")[0]
+    assert "autofocus" in notice and "Kuesioner ini belum lengkap" in notice
+    for what, field in (
+        ("U3", "u_U3"),
+        ("U9", "u_U9"),
+        ("jenis kelamin", "gender"),
+        ("usia", "age"),
+        ("pendidikan", "education"),
+        ("pekerjaan", "occupation"),
+        ("jenis layanan", "service"),
+    ):
+        assert f'<a href="#id_{field}">{what}</a>' in notice
+    assert "U1<" not in notice and "saran" not in notice.lower()
+    # what was typed is kept; "Simpan" stays the first button (the one Enter presses)
+    assert 'name="u_U1" value="4"' in page and 'value="Antrean dipercepat"' in page
+    form = page.split('id="paper-form"')[1]
+    first, second = form.split("<button")[1:3]
+    assert 'name="simpan_tidak_lengkap"' not in first
+    assert 'name="simpan_tidak_lengkap" value="1">Simpan walau belum lengkap' in second
+    # pressing "Simpan" again (what Enter does) still saves nothing
+    again = _post(operator_client, unit, current_period, **_incomplete())
+    assert again.status_code == 200 and Response.objects.count() == 0
+
+
+def test_the_confirm_button_saves_it_and_the_message_says_incomplete(
+    operator_client, unit, current_period, ktp
+):
+    response = _post(operator_client, unit, current_period, **_incomplete(simpan_tidak_lengkap="1"))
+    assert response.status_code == 302
+    stored = Response.objects.get()
+    assert sorted(stored.answers.values_list("element__code", flat=True)) == ["U1", "U2"]
+    page = operator_client.get(response["Location"]).content.decode()
+    assert "Tersimpan TIDAK LENGKAP: kuesioner ke-1 hari ini, tanpa U3, U4" in page
+    assert "jenis kelamin, usia, pendidikan, pekerjaan, jenis layanan." in page
+    assert "Tersimpan lengkap" not in page
+    assert '<li class="warning">' in page
+    assert "Urungkan" in page and f'name="response" value="{stored.pk}"' in page
+
+
+def test_a_complete_questionnaire_needs_no_confirmation(operator_client, unit, current_period, ktp):
+    response = _post(operator_client, unit, current_period, service=str(ktp.pk), suggestion="")
+    assert response.status_code == 302 and Response.objects.count() == 1
+    page = operator_client.get(response["Location"]).content.decode()
+    assert "Tersimpan lengkap: kuesioner ke-1 hari ini." in page
+
+
+def test_undo_takes_the_last_entry_back_and_the_counts_with_it(
+    operator_client, operator, unit, current_period, ktp
+):
+    _post(operator_client, unit, current_period, service=str(ktp.pk))
+    before = period_summary(current_period, unit=unit)
+    _post(operator_client, unit, current_period, **_incomplete(simpan_tidak_lengkap="1"))
+    last = Response.objects.order_by("-pk").first()
+    assert period_summary(current_period, unit=unit) != before
+
+    response = operator_client.post(f"{_url(unit)}urungkan/", {"response": str(last.pk)})
+    assert response.status_code == 302
+    assert list(Response.objects.values_list("pk", flat=True)) == [last.pk - 1]
+    last = Response.all_objects.get(pk=last.pk)
+    assert last.deleted_by == operator and "Diurungkan" in last.delete_reason
+    assert period_summary(current_period, unit=unit) == before
+    assert verify(period_id=current_period.pk) == []
+    event = AuditEvent.objects.get(action="delete", object_id=str(last.pk))
+    assert event.user == operator and event.model == "surveys.response"
+    page = operator_client.get(response["Location"]).content.decode()
+    assert "Diurungkan: kuesioner yang terakhir disimpan tidak dihitung lagi" in page
+    assert 'name="response" value=' not in page  # nothing left to undo
+    # a second undo, or the one before, is refused
+    for pk in (last.pk, last.pk - 1):
+        operator_client.post(f"{_url(unit)}urungkan/", {"response": str(pk)})
+    assert Response.objects.count() == 1
+
+
+def test_undo_is_only_for_the_entry_saved_in_this_session(
+    client, operator, manager, unit, current_period, ktp
+):
+    client.force_login(operator)
+    _post(client, unit, current_period, service=str(ktp.pk))
+    stored = Response.objects.get()
+    client.logout()
+    client.force_login(manager)  # another person (and session): nothing of theirs to undo
+    page = client.get(_url(unit)).content.decode()
+    assert 'name="response"' not in page
+    response = client.post(f"{_url(unit)}urungkan/", {"response": str(stored.pk)}, follow=True)
+    assert "Hanya kuesioner yang terakhir Anda simpan" in response.content.decode()
+    assert Response.objects.filter(pk=stored.pk).exists()

@@ -378,3 +378,76 @@ def test_both_report_dates_are_set_on_the_plan_page(client, manager, head, unit,
     page = client.get(f"/staf/unit/{unit.slug}/rtl/?periode={plan.period.slug}").content.decode()
     assert "1 September 2025" in page and "Sebagai informasi" in page
     assert client.post(url, {"reported_on": "", "followup_reported_on": ""}).status_code == 404
+
+
+def test_a_date_done_with_another_status_is_refused_at_the_field_and_kept(
+    client, manager, unit, plan, item
+):
+    client.force_login(manager)
+    response = client.post(
+        f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/realisasi/",
+        {"status": "proses", "done_on": "2025-08-15", "description": "Sedang disiapkan"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Tanggal selesai hanya diisi bila statusnya Sudah" in text
+    assert 'id="id_done_on_error"' in text
+    assert 'value="2025-08-15"' in text and "Sedang disiapkan" in text
+    assert "Realisasi disimpan" not in text
+    item.refresh_from_db()
+    assert (item.status, item.done_on, item.description) == ("belum", None, "")
+    # without a date the same status is saved
+    response = client.post(
+        f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/realisasi/",
+        {"status": "proses", "done_on": "", "description": "Sedang disiapkan"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.done_on) == ("proses", None)
+
+
+def test_the_item_page_asks_the_status_in_a_fieldset_and_shows_the_whole_activity(
+    client, manager, unit, plan, item
+):
+    long = "Memperluas ruang tunggu dan menambah kursi " + "serta papan informasi " * 8 + "akhir"
+    item.activity = long
+    item.save(update_fields=["activity"])
+    client.force_login(manager)
+    text = client.get(f"/staf/unit/{unit.slug}/rtl/{plan.pk}/butir/{item.pk}/").content.decode()
+    assert long + "</h1>" in text
+    form = text.split('class="realisation-form"')[1].split("</form>")[0]
+    assert "<legend>Sudah ditindaklanjuti?</legend>" in form
+    assert '<label for="">' not in form and 'for="id_status"' not in form
+    assert 'data-shown-for-status="sudah"' in form
+    assert "dashboard/plans.js" in text
+
+
+def test_a_refused_activity_reopens_its_form_with_the_errors_and_what_was_typed(
+    client, manager, unit, plan
+):
+    client.force_login(manager)
+    priority = plan.priorities.get(element_code="U7")
+    other = plan.priorities.get(element_code="U3")
+    response = client.post(
+        f"/staf/unit/{unit.slug}/rtl/{plan.pk}/prioritas/{priority.pk}/butir/",
+        {
+            f"p{priority.pk}-activity": "Menambah petugas loket pada jam sibuk",
+            f"p{priority.pk}-year": "2025",
+            f"p{priority.pk}-horizon": "menengah",
+            f"p{priority.pk}-owner_title": "Sekretaris",
+            f"p{priority.pk}-budget_note": "DPA 2025",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    section = text.split(f'id="tambah-{priority.pk}"')[1].split("</details>")[0]
+    assert section.startswith(" open>")
+    assert 'class="error-summary" role="alert" tabindex="-1" autofocus' in section
+    assert f'href="#id_p{priority.pk}-quarters_0">Pilih sedikitnya satu triwulan' in section
+    assert f'id="id_p{priority.pk}-quarters_error"' in section
+    assert "Menambah petugas loket pada jam sibuk</textarea>" in section
+    assert 'value="Sekretaris"' in section and 'value="DPA 2025"' in section
+    assert 'value="menengah" selected' in section
+    # the other priorities' forms stay closed and empty
+    assert f'id="tambah-{other.pk}" open' not in text
+    assert not PlanItem.objects.filter(priority=priority).exists()

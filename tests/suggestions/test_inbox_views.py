@@ -197,3 +197,183 @@ def test_the_default_period_is_the_latest_with_responses(
     chosen = operator_client.get(_url(unit), {"periode": current_period.slug}).content.decode()
     assert _ids(chosen) == []
     assert f'<option value="{current_period.slug}" selected>' in chosen
+
+
+# -- bulk actions and the theme filter (issue #15, point 12) ---------------------------------
+
+
+def _bulk_url(unit) -> str:
+    return f"/staf/unit/{unit.slug}/saran/massal/"
+
+
+def _bulk(client, unit, period, **data):
+    return client.post(_bulk_url(unit), {"periode": period.slug, **data})
+
+
+def _reviews():
+    return {
+        r.response_id: (r.element, r.status, r.updated_by_id)
+        for r in SuggestionReview.objects.all()
+    }
+
+
+def test_the_ticked_suggestions_get_one_status_and_one_audit_event(
+    operator_client, add_response, unit, current_period, operator
+):
+    from skm.audit.models import AuditEvent
+
+    hot = add_response("Ruang tunggu panas")
+    queue = add_response("Antrean lama sekali")
+    thanks = add_response("Terima kasih, petugas ramah")
+    page = operator_client.get(_url(unit)).content.decode()
+    assert 'id="bulk-form"' in page and f'name="pilih" value="{hot.pk}"' in page
+    assert f'<input type="hidden" name="tampil" value="{thanks.pk}">' in page
+    reply = _bulk(
+        operator_client,
+        unit,
+        current_period,
+        aksi="status",
+        status_baru="ditindaklanjuti",
+        pilih=[hot.pk, queue.pk],
+        tampil=[hot.pk, queue.pk, thanks.pk],
+        back="?status=baru",
+    )
+    assert reply.status_code == 302 and reply["Location"] == f"{_url(unit)}?status=baru"
+    reviews = _reviews()
+    assert reviews[hot.pk] == ("U9", "ditindaklanjuti", operator.pk)  # the element it showed
+    assert reviews[queue.pk][1:] == ("ditindaklanjuti", operator.pk)
+    assert reviews[thanks.pk][1:] == ("baru", None)
+    event = AuditEvent.objects.get(model="surveys.suggestionreview")
+    assert (event.user, event.unit, event.action) == (operator, unit, "change")
+    assert sorted(event.changes["responses"][1]) == sorted([hot.pk, queue.pk])
+    assert event.changes["status"] == [None, "ditindaklanjuti"]
+    page = operator_client.get(reply["Location"]).content.decode()
+    assert "2 saran diubah." in page
+
+
+def test_select_all_shown_works_without_javascript_and_keeps_to_what_is_shown(
+    operator_client, add_response, unit, current_period
+):
+    hot = add_response("Ruang tunggu panas")
+    dirty = add_response("Toilet kotor")
+    other = add_response("Antrean lama sekali")
+    operator_client.get(_url(unit))
+    reply = _bulk(
+        operator_client,
+        unit,
+        current_period,
+        aksi="unsur",
+        unsur_baru="-",
+        semua="1",
+        tampil=[hot.pk, dirty.pk],
+    )
+    assert reply.status_code == 302
+    reviews = _reviews()
+    assert reviews[hot.pk][0] == "" and reviews[dirty.pk][0] == ""
+    assert reviews[hot.pk][2] is not None  # confirmed: "not about an element"
+    assert reviews[other.pk][2] is None
+    page = operator_client.get(f"{_url(unit)}?unsur=-").content.decode()
+    assert sorted(_ids(page)) == sorted([hot.pk, dirty.pk])
+
+
+def test_accepting_the_automatic_element_leaves_confirmed_ones_alone(
+    operator_client, add_response, unit, current_period, operator
+):
+    hot = add_response("Ruang tunggu panas")
+    queue = add_response("Antrean lama sekali")
+    odd = add_response("Xyz")
+    operator_client.get(_url(unit))
+    operator_client.post(
+        _review_url(unit), {"response": queue.pk, "element": "U3", "status": "baru"}
+    )
+    page = operator_client.get(_url(unit)).content.decode()
+    assert "Terima unsur otomatis untuk semua yang tampil" in page
+    assert "1 saran yang tampil punya unsur otomatis yang belum dikonfirmasi." in page
+    _bulk(operator_client, unit, current_period, aksi="otomatis", tampil=[hot.pk, queue.pk, odd.pk])
+    reviews = _reviews()
+    assert reviews[hot.pk] == ("U9", "baru", operator.pk)
+    assert reviews[queue.pk][0] == "U3"
+    assert reviews[odd.pk] == ("", "baru", None)  # no proposal: still undecided
+    page = operator_client.get(_url(unit)).content.decode()
+    assert 'class="tag auto-tag"' not in page
+    assert "Terima unsur otomatis untuk semua yang tampil" not in page
+
+
+def test_bulk_actions_respect_access(
+    client, stranger, head, add_response, unit, child, current_period
+):
+    from skm.org.models import Membership
+    from tests.conftest import member as _member
+
+    above = add_response("Ruang tunggu panas", where=unit)
+    below = add_response("Toilet kotor", where=child)
+    data = {"aksi": "status", "status_baru": "tidak_relevan", "pilih": [above.pk, below.pk]}
+    for who in (stranger, head):
+        client.force_login(who)
+        assert _bulk(client, unit, current_period, **data).status_code == 404
+    client.logout()
+    assert _bulk(client, unit, current_period, **data).status_code == 302  # to the login
+    assert not SuggestionReview.objects.filter(updated_by__isnull=False).exists()
+    # an operator of the unit below changes only what lies below, whatever ids are sent
+    client.force_login(_member(child, "operator-upt", Membership.Role.OPERATOR))
+    reply = _bulk(client, child, current_period, **data)
+    assert reply.status_code == 302
+    changed = SuggestionReview.objects.filter(status="tidak_relevan")
+    assert list(changed.values_list("response_id", flat=True)) == [below.pk]
+
+
+def test_a_bulk_action_without_a_choice_changes_nothing_and_says_why(
+    operator_client, add_response, unit, current_period
+):
+    hot = add_response("Ruang tunggu panas")
+    reply = _bulk(operator_client, unit, current_period, aksi="status", pilih=[hot.pk])
+    page = operator_client.get(reply["Location"]).content.decode()
+    assert "Tidak ada yang diubah. Pilih status untuk saran yang dipilih." in page
+    reply = _bulk(operator_client, unit, current_period, aksi="status", status_baru="baru")
+    page = operator_client.get(reply["Location"]).content.decode()
+    assert "Centang sedikitnya satu saran" in page
+    assert (
+        _bulk(operator_client, unit, current_period, aksi="hapus", pilih=[hot.pk]).status_code
+        == 302
+    )
+    assert not SuggestionReview.objects.filter(updated_by__isnull=False).exists()
+    assert client_404(operator_client, unit)
+
+
+def client_404(client, unit) -> bool:
+    return (
+        client.post(_bulk_url(unit), {"periode": "tidak-ada", "aksi": "status"}).status_code == 404
+    )
+
+
+def test_the_theme_filter_by_get(operator_client, add_response, unit):
+    queue = [add_response("Antrean lama!"), add_response("antrean   lama")]
+    hot = add_response("Ruang tunggu panas")
+    thanks = add_response("Terima kasih, petugas ramah")
+    page = operator_client.get(_url(unit)).content.decode()
+    assert re.search(r"<option value=\"t:antrean lama\">[Aa]ntrean lama \(2\)</option>", page)
+    page = operator_client.get(f"{_url(unit)}?tema=pujian").content.decode()
+    assert _ids(page) == [thanks.pk]
+    page = operator_client.get(f"{_url(unit)}?tema=keluhan").content.decode()
+    assert sorted(_ids(page)) == sorted([q.pk for q in queue] + [hot.pk])
+    page = operator_client.get(f"{_url(unit)}?tema=t%3Aantrean+lama").content.decode()
+    assert sorted(_ids(page)) == sorted(q.pk for q in queue)
+    # the theme survives a single edit's round trip
+    reply = operator_client.post(
+        _review_url(unit),
+        {"response": hot.pk, "element": "U9", "status": "baru", "back": "?tema=keluhan"},
+    )
+    assert reply["Location"].startswith(f"{_url(unit)}?tema=keluhan")
+
+
+def test_a_single_edit_is_in_the_audit_trail(operator_client, add_response, unit, operator):
+    from skm.audit.models import AuditEvent
+
+    hot = add_response("Ruang tunggu panas")
+    operator_client.get(_url(unit))
+    operator_client.post(
+        _review_url(unit), {"response": hot.pk, "element": "U3", "status": "ditindaklanjuti"}
+    )
+    event = AuditEvent.objects.get(model="surveys.suggestionreview")
+    assert (event.user, event.object_id) == (operator, str(hot.pk))
+    assert event.changes == {"element": ["U9", "U3"], "status": ["baru", "ditindaklanjuti"]}
