@@ -47,8 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    # django-otp's device apps, with Indonesian names in the back office (otp_apps.py)
+    "skm.config.otp_apps.TOTPConfig",
+    "skm.config.otp_apps.StaticConfig",
     # Background jobs (imports, report documents): django-tasks and its database backend.
     "django_tasks",
     "django_tasks_db",
