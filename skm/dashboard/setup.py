@@ -327,6 +327,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "preview": preview,
             "periods": [{"period": p, "deleted_on": retention_date(p.end_date)} for p in periods],
             "years": settings.RETENTION_YEARS,
+            "end_date": end,
             "deleted_on": retention_date(end) if end else None,
         },
         status=400 if request.method == "POST" and form.errors else 200,
