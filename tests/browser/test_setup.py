@@ -28,9 +28,7 @@ def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, deskto
     agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
     unit = unit_create(agency=agency, name="Dinas Kependudukan")
     user = get_user_model().objects.create_user(username="admin-baru", password="sandi-rahasia-1")
-    Membership.objects.create(
-        user=user, agency=agency, unit=unit, role=Membership.Role.UNIT_ADMIN
-    )
+    Membership.objects.create(user=user, agency=agency, unit=unit, role=Membership.Role.UNIT_ADMIN)
     assert not user.is_superuser and not user.is_staff
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))
