@@ -26,16 +26,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from skm.method import required_sample
 from skm.org.access import MANAGE_ROLES, unit_for_user
 from skm.org.models import Service, Unit
-from skm.org.services import service_add, service_update, sub_unit_create, unit_rename
-from skm.surveys.models import Period, Questionnaire
+from skm.org.services import (
+    service_add,
+    service_delete,
+    service_update,
+    sub_unit_create,
+    unit_rename,
+)
+from skm.surveys.models import Period, Questionnaire, Response
 from skm.surveys.selectors import questionnaire_elements
 from skm.surveys.services import (
     default_questionnaire,
     period_has_answers,
     period_open,
-    period_overlapping,
     period_questionnaire_set,
     period_set_status,
+    period_update,
     questionnaire_reword,
 )
 
@@ -164,10 +170,24 @@ def service_edit(request: HttpRequest, unit_slug: str, service_slug: str) -> Htt
             "unit": unit,
             "service": service,
             "form": form,
-            "responses": service.responses.count(),
+            "responses": Response.all_objects.filter(service=service).count(),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def service_remove(request: HttpRequest, unit_slug: str, service_slug: str) -> HttpResponse:
+    unit = _managed_unit(request, unit_slug)
+    service = get_object_or_404(Service, unit=unit, slug=service_slug)
+    try:
+        service_delete(service=service)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dashboard:service_edit", unit_slug=unit.slug, service_slug=service.slug)
+    messages.success(request, _("Service %(name)s deleted.") % {"name": service.name})
+    return redirect("dashboard:unit_setup", unit_slug=unit.slug)
 
 
 # --------------------------------------------------------------------------------------
@@ -195,7 +215,7 @@ def _questionnaires(unit: Unit):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodFieldsForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=120,
@@ -219,6 +239,16 @@ class PeriodForm(forms.Form):
             "max_value": gettext_lazy("The population is too large (at most 100,000,000)."),
         },
     )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", _("The end date must be after the start date."))
+        return data
+
+
+class PeriodForm(PeriodFieldsForm):
     questionnaire = forms.ModelChoiceField(
         label=gettext_lazy("Questionnaire"),
         queryset=Questionnaire.objects.none(),
@@ -232,31 +262,13 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, unit: Unit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.unit = unit
         self.fields["questionnaire"].queryset = _questionnaires(unit)
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end:
-            if end <= start:
-                self.add_error("end_date", _("The end date must be after the start date."))
-            else:
-                other = period_overlapping(unit=self.unit, start_date=start, end_date=end)
-                if other is not None:
-                    self.add_error(
-                        "start_date",
-                        _(
-                            "These dates overlap the period %(name)s (%(start)s to %(end)s) "
-                            "of this unit."
-                        )
-                        % {
-                            "name": other.name,
-                            "start": f"{other.start_date:%d-%m-%Y}",
-                            "end": f"{other.end_date:%d-%m-%Y}",
-                        },
-                    )
-        return data
+
+def _with_live_sample(form: PeriodFieldsForm, target: str) -> PeriodFieldsForm:
+    """Mark the population field for setup.js, which shows the sample in ``target``."""
+    form.fields["population"].widget.attrs["data-sample"] = target
+    return form
 
 
 def _sample_text(population: int) -> str:
@@ -323,7 +335,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "dashboard/setup_periods.html",
         {
             "unit": unit,
-            "form": form,
+            "form": _with_live_sample(form, "sample"),
             "preview": preview,
             "periods": [{"period": p, "deleted_on": retention_date(p.end_date)} for p in periods],
             "years": settings.RETENTION_YEARS,
@@ -373,11 +385,29 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
     answered = period_has_answers(period)
     elements = questionnaire_elements(period)
     choice = QuestionnaireChoiceForm(unit=unit, initial={"questionnaire": period.questionnaire})
+    fields = ("name", "kind", "start_date", "end_date", "population")
+    edit = PeriodFieldsForm(prefix="edit", initial={f: getattr(period, f) for f in fields})
     reword_errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "questionnaire":
+        if action == "edit":
+            edit = PeriodFieldsForm(request.POST, prefix="edit")
+            if edit.is_valid():
+                try:
+                    period_update(period=period, **edit.cleaned_data)
+                except ValidationError as error:
+                    edit.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Period %(name)s saved. %(sample)s")
+                        % {"name": period.name, "sample": _sample_text(period.population)},
+                    )
+                    return redirect(request.path)
+            period.refresh_from_db()
+            status = 400
+        elif action == "questionnaire":
             choice = QuestionnaireChoiceForm(request.POST, unit=unit)
             if choice.is_valid():
                 try:
@@ -429,6 +459,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
             "answered": answered,
             "elements": elements,
             "choice": choice,
+            "edit": _with_live_sample(edit, "edit-sample"),
             "reword_errors": reword_errors,
             "statuses": Period.Status,
         },

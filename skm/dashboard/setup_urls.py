@@ -11,6 +11,11 @@ urlpatterns = [
         setup.service_edit,
         name="service_edit",
     ),
+    path(
+        "unit/<slug:unit_slug>/pengaturan/layanan/<slug:service_slug>/hapus/",
+        setup.service_remove,
+        name="service_remove",
+    ),
     path("unit/<slug:unit_slug>/periode/", setup.period_list, name="periods"),
     path("unit/<slug:unit_slug>/sampel-minimal/", setup.period_sample, name="period_sample"),
     path(

@@ -131,6 +131,23 @@ def service_update(*, service: Service, name: str, is_active: bool) -> Service:
 
 
 @transaction.atomic
+def service_delete(*, service: Service) -> None:
+    """Delete a service typed by mistake: only one that no response, kiosk or invitation
+    names (every one, even deleted responses, is protected by the database as well)."""
+    from django.db.models import ProtectedError
+
+    refused = ValidationError(
+        _("This service is named by responses, a kiosk or invitations; deactivate it instead.")
+    )
+    if service.invitations.exists():
+        raise refused
+    try:
+        service.delete()
+    except ProtectedError as error:
+        raise refused from error
+
+
+@transaction.atomic
 def unit_rebuild_paths(*, agency: Agency) -> None:
     """Recompute path and depth of every unit of the agency from the parent links.
 

@@ -132,6 +132,25 @@ def period_overlapping(
     return found.order_by("start_date").first()
 
 
+def _refuse_overlap(
+    *, unit: Unit, start_date: dt.date, end_date: dt.date, exclude: Period | None = None
+) -> None:
+    other = period_overlapping(unit=unit, start_date=start_date, end_date=end_date, exclude=exclude)
+    if other is not None:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "These dates overlap the period %(name)s (%(start)s to %(end)s) of this unit."
+                )
+                % {
+                    "name": other.name,
+                    "start": f"{other.start_date:%d-%m-%Y}",
+                    "end": f"{other.end_date:%d-%m-%Y}",
+                }
+            }
+        )
+
+
 def period_open(
     *,
     unit: Unit,
@@ -148,16 +167,7 @@ def period_open(
     period it belongs to)."""
     from skm.org.services import unique_slug
 
-    other = period_overlapping(unit=unit, start_date=start_date, end_date=end_date)
-    if other is not None:
-        raise ValidationError(
-            _("These dates overlap the period %(name)s (%(start)s to %(end)s) of this unit.")
-            % {
-                "name": other.name,
-                "start": f"{other.start_date:%d-%m-%Y}",
-                "end": f"{other.end_date:%d-%m-%Y}",
-            }
-        )
+    _refuse_overlap(unit=unit, start_date=start_date, end_date=end_date)
     slug = unique_slug(
         name, lambda s: Period.objects.filter(unit=unit, slug=s).exists(), max_length=120
     )
@@ -172,6 +182,48 @@ def period_open(
         questionnaire=questionnaire,
         slug=slug,
     )
+
+
+@transaction.atomic
+def period_update(
+    *,
+    period: Period,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    population: int,
+) -> Period:
+    """Change a period's name, kind, dates or population; its slug stays (it is in links).
+    The dates must still hold every response already received and overlap no other period
+    of the unit."""
+    from django.db.models import Max, Min
+
+    _refuse_overlap(unit=period.unit, start_date=start_date, end_date=end_date, exclude=period)
+    span = Response.all_objects.filter(period=period).aggregate(
+        first=Min("submitted_at"), last=Max("submitted_at")
+    )
+    if span["first"] is not None:
+        first = timezone.localtime(span["first"]).date()
+        last = timezone.localtime(span["last"]).date()
+        if start_date > first or end_date < last:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "The dates must still hold the responses received, from %(first)s "
+                        "to %(last)s."
+                    )
+                    % {"first": f"{first:%d-%m-%Y}", "last": f"{last:%d-%m-%Y}"}
+                }
+            )
+    period.name = name.strip()
+    period.kind = kind
+    period.start_date = start_date
+    period.end_date = end_date
+    period.population = population
+    period.full_clean()
+    period.save()
+    return period
 
 
 def period_set_status(*, period: Period, status: str) -> Period:

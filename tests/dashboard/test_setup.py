@@ -395,3 +395,94 @@ def test_two_factor_apps_have_indonesian_names():
 
         assert str(StaticDevice._meta.verbose_name_plural) == "set kode cadangan"
         assert str(TOTPDevice._meta.verbose_name_plural) == "aplikasi autentikator (TOTP)"
+
+
+# -- editing a period, deleting a service --------------------------------------------------
+
+
+def _edit(period, **extra):
+    data = {
+        "action": "edit",
+        "edit-name": period.name,
+        "edit-kind": period.kind,
+        "edit-start_date": f"{period.start_date:%Y-%m-%d}",
+        "edit-end_date": f"{period.end_date:%Y-%m-%d}",
+        "edit-population": str(period.population),
+    }
+    data.update({f"edit-{k}": v for k, v in extra.items()})
+    return data
+
+
+def test_period_population_and_name_change_slug_stays(manager_client, unit, period):
+    url = reverse("dashboard:period_setup", args=[unit.slug, period.slug])
+    response = manager_client.post(url, _edit(period, population="5000", name="Semester I/2025"))
+    assert response.status_code == 302
+    slug = period.slug
+    period.refresh_from_db()
+    assert (period.population, period.name, period.slug) == (5000, "Semester I/2025", slug)
+    page = manager_client.get(url).content.decode()
+    assert f"{required_sample(5000)} responden" in page
+
+
+def test_period_edit_keeps_its_responses_inside_the_dates(manager_client, unit, period):
+    from django.utils import timezone
+
+    response_create(
+        period=period,
+        unit=unit,
+        channel="paper",
+        answers={f"U{i}": 3 for i in range(1, 10)},
+        submitted_at=timezone.make_aware(dt.datetime(2025, 3, 10, 10, 0)),
+    )
+    url = reverse("dashboard:period_setup", args=[unit.slug, period.slug])
+    response = manager_client.post(
+        url, _edit(period, start_date="2025-04-01"), HTTP_ACCEPT_LANGUAGE="id"
+    )
+    assert response.status_code == 400
+    assert "mencakup jawaban yang sudah masuk, dari 10-03-2025" in response.content.decode()
+    # extending the end date is fine
+    assert manager_client.post(url, _edit(period, end_date="2025-07-31")).status_code == 302
+    period.refresh_from_db()
+    assert period.end_date == dt.date(2025, 7, 31) and period.start_date == dt.date(2025, 1, 1)
+
+
+def test_period_edit_refuses_an_overlap_and_a_bad_population(manager_client, unit, period):
+    period_create(
+        unit=unit,
+        name="Semester II 2025",
+        kind="semester",
+        start_date=dt.date(2025, 7, 1),
+        end_date=dt.date(2025, 12, 31),
+        population=10,
+    )
+    url = reverse("dashboard:period_setup", args=[unit.slug, period.slug])
+    response = manager_client.post(url, _edit(period, end_date="2025-08-31"))
+    assert response.status_code == 400
+    assert 'id="id_edit-start_date_error"' in response.content.decode()
+    response = manager_client.post(url, _edit(period, population="0"))
+    assert 'id="id_edit-population_error"' in response.content.decode()
+    period.refresh_from_db()
+    assert (period.end_date, period.population) == (dt.date(2025, 6, 30), 1000)
+
+
+def test_a_service_without_responses_can_be_deleted_one_with_responses_not(
+    manager_client, unit, period
+):
+    typo = service_create(unit=unit, name="KTP-el salah ketik")
+    used = service_create(unit=unit, name="KTP-el")
+    response_create(
+        period=period,
+        unit=unit,
+        channel="paper",
+        answers={f"U{i}": 3 for i in range(1, 10)},
+        service=used,
+    )
+    page = manager_client.get(reverse("dashboard:service_edit", args=[unit.slug, used.slug]))
+    assert "service_remove" not in page.content.decode()
+    assert "/hapus/" not in page.content.decode()
+    remove = reverse("dashboard:service_remove", args=[unit.slug, used.slug])
+    assert manager_client.post(remove).status_code == 302
+    assert Service.objects.filter(pk=used.pk).exists()
+    remove = reverse("dashboard:service_remove", args=[unit.slug, typo.slug])
+    assert manager_client.post(remove).status_code == 302
+    assert not Service.objects.filter(pk=typo.pk).exists()
