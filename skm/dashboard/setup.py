@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skm.method import required_sample
-from skm.org.access import MANAGE_ROLES, unit_for_user
+from skm.org.access import MANAGE_ROLES, agency_for_user, unit_for_user
 from skm.org.models import Service, Unit
 from skm.org.services import (
     service_add,
     service_delete,
     service_update,
     sub_unit_create,
+    unit_create,
     unit_rename,
 )
 from skm.surveys.models import Period, Questionnaire, Response
@@ -139,6 +140,39 @@ def unit_setup(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "service_form": service,
         },
         status=400 if failed else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_units(request: HttpRequest, agency_slug: str) -> HttpResponse:
+    """The whole unit tree of an agency and a new unit at its top: for a role on the whole
+    agency (an administrator of one unit adds units below it on the unit's page)."""
+    agency = agency_for_user(request.user, agency_slug, MANAGE_ROLES)
+    form = NameForm(prefix="unit")
+    if request.method == "POST":
+        form = NameForm(request.POST, prefix="unit")
+        if form.is_valid():
+            name = form.cleaned_data["name"]
+            roots = Unit.objects.filter(agency=agency, parent=None, name__iexact=name)
+            if roots.exists():
+                form.add_error("name", _("Another unit at this level already has this name."))
+            else:
+                try:
+                    unit_create(agency=agency, name=name)
+                except ValidationError as error:
+                    form.add_error("name", error)
+                else:
+                    messages.success(request, _("Unit %(name)s added.") % {"name": name})
+                    return redirect("dashboard:agency_units", agency_slug=agency.slug)
+    units = list(Unit.objects.filter(agency=agency).prefetch_related("services").order_by("path"))
+    for u in units:
+        u.level = min(u.depth, 4)
+    return render(
+        request,
+        "dashboard/setup_agency.html",
+        {"agency": agency, "tree": units, "unit_form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 from skm.dashboard import setup
 
 urlpatterns = [
+    path("instansi/<slug:agency_slug>/unit/", setup.agency_units, name="agency_units"),
     path("unit/<slug:unit_slug>/pengaturan/", setup.unit_setup, name="unit_setup"),
     path(
         "unit/<slug:unit_slug>/pengaturan/layanan/<slug:service_slug>/",

@@ -486,3 +486,31 @@ def test_a_service_without_responses_can_be_deleted_one_with_responses_not(
     remove = reverse("dashboard:service_remove", args=[unit.slug, typo.slug])
     assert manager_client.post(remove).status_code == 302
     assert not Service.objects.filter(pk=typo.pk).exists()
+
+
+# -- the agency's tree ----------------------------------------------------------------------
+
+
+def test_an_agency_admin_adds_a_unit_at_the_top(client, agency, unit):
+    admin = member(unit, "admin-instansi", Role.AGENCY_ADMIN)
+    Membership.objects.filter(user=admin).update(unit=None)
+    client.force_login(admin)
+    home = client.get(reverse("dashboard:home")).content.decode()
+    url = reverse("dashboard:agency_units", args=[agency.slug])
+    assert url in home
+    assert unit.name in client.get(url).content.decode()
+    assert client.post(url, {"unit-name": "Dinas Perhubungan"}).status_code == 302
+    created = Unit.objects.get(name="Dinas Perhubungan")
+    assert created.parent is None and created.agency == agency and created.depth == 0
+    again = client.post(url, {"unit-name": "dinas perhubungan"}, HTTP_ACCEPT_LANGUAGE="id")
+    assert again.status_code == 400
+    assert "Unit lain pada tingkat ini sudah memakai nama ini." in again.content.decode()
+
+
+def test_a_unit_admin_gets_no_agency_tree(client, agency, manager):
+    client.force_login(manager)
+    url = reverse("dashboard:agency_units", args=[agency.slug])
+    assert url not in client.get(reverse("dashboard:home")).content.decode()
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"unit-name": "Liar"}).status_code == 404
+    assert not Unit.objects.filter(name="Liar").exists()
