@@ -83,8 +83,14 @@ class ServiceForm(NameForm):
 def _tree(unit: Unit) -> list[Unit]:
     """The unit and every unit below it, in tree order, with their services."""
     units = list(unit.subtree().prefetch_related("services").order_by("path"))
+    return _levels(units, unit.depth)
+
+
+def _levels(units: list[Unit], top: int) -> list[Unit]:
+    """Each unit's indentation on the page and its active services."""
     for u in units:
-        u.level = min(u.depth - unit.depth, 4)  # the indentation on the page
+        u.level = min(u.depth - top, 4)
+        u.active_services = [s for s in u.services.all() if s.is_active]
     return units
 
 
@@ -166,8 +172,7 @@ def agency_units(request: HttpRequest, agency_slug: str) -> HttpResponse:
                     messages.success(request, _("Unit %(name)s added.") % {"name": name})
                     return redirect("dashboard:agency_units", agency_slug=agency.slug)
     units = list(Unit.objects.filter(agency=agency).prefetch_related("services").order_by("path"))
-    for u in units:
-        u.level = min(u.depth, 4)
+    _levels(units, 0)
     return render(
         request,
         "dashboard/setup_agency.html",
@@ -372,6 +377,10 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "form": _with_live_sample(form, "sample"),
             "preview": preview,
             "periods": [{"period": p, "deleted_on": retention_date(p.end_date)} for p in periods],
+            # periods of the units above also cover this unit (shown, changed there)
+            "inherited": Period.objects.filter(unit__in=unit.ancestors())
+            .select_related("unit")
+            .order_by("-start_date"),
             "years": settings.RETENTION_YEARS,
             "end_date": end,
             "deleted_on": retention_date(end) if end else None,

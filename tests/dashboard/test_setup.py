@@ -514,3 +514,12 @@ def test_a_unit_admin_gets_no_agency_tree(client, agency, manager):
     assert client.get(url).status_code == 404
     assert client.post(url, {"unit-name": "Liar"}).status_code == 404
     assert not Unit.objects.filter(name="Liar").exists()
+
+
+def test_a_sub_units_periods_page_shows_the_period_above(client, unit, child, period):
+    client.force_login(member(child, "admin-upt", Role.UNIT_ADMIN))
+    response = client.get(reverse("dashboard:periods", args=[child.slug]))
+    page = response.content.decode()
+    assert "Periode unit di atas juga mencakup unit ini" in page
+    assert period.name in page
+    assert reverse("dashboard:period_setup", args=[unit.slug, period.slug]) not in page
