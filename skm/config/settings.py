@@ -47,12 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    # django-otp's device apps, with Indonesian names in the back office (otp_apps.py)
-    "skm.config.otp_apps.TOTPConfig",
-    "skm.config.otp_apps.StaticConfig",
+    # django-otp's device apps, with Indonesian names in the back office (app_names.py)
+    "skm.config.app_names.TOTPConfig",
+    "skm.config.app_names.StaticConfig",
     # Background jobs (imports, report documents): django-tasks and its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "skm.config.app_names.TasksConfig",  # django_tasks_db, named in Indonesian
     "skm.org",
     "skm.surveys",
     "skm.plans",

@@ -395,6 +395,9 @@ def test_two_factor_apps_have_indonesian_names():
 
         assert str(StaticDevice._meta.verbose_name_plural) == "set kode cadangan"
         assert str(TOTPDevice._meta.verbose_name_plural) == "aplikasi autentikator (TOTP)"
+        tasks = apps.get_app_config("django_tasks_database")
+        assert str(tasks.verbose_name) == "Tugas latar belakang"
+        assert str(tasks.get_model("DBTaskResult")._meta.verbose_name_plural) == "Hasil tugas"
 
 
 # -- editing a period, deleting a service --------------------------------------------------

@@ -1,11 +1,14 @@
-"""django-otp's device apps with translatable names in the back office (their own apps
-have none: "Otp_Static", "Static devices", "TOTP devices" appeared untranslated)."""
+"""Third-party apps with translatable names in the back office: django-otp's device apps
+(their own have none: "Otp_Static", "Static devices", "TOTP devices" appeared untranslated)
+and django-tasks' database backend ("Tasks Database Backend"). Labels and migrations are
+theirs, unchanged."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as StaticDefault
 from django_otp.plugins.otp_totp.apps import DefaultConfig as TOTPDefault
+from django_tasks_db.apps import TasksAppConfig
 
 
 class TOTPConfig(TOTPDefault):
@@ -29,3 +32,7 @@ class StaticConfig(StaticDefault):
         token = self.get_model("StaticToken")._meta
         token.verbose_name = _("backup code")
         token.verbose_name_plural = _("backup codes")
+
+
+class TasksConfig(TasksAppConfig):
+    verbose_name = _("Background tasks")
