@@ -49,6 +49,8 @@ from skm.surveys.services import (
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The largest population a period may state (a whole province's users in a year fit).
 POPULATION_MAX = 100_000_000
+# Dates a period may have (the retention date, years later, must stay a valid date).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 def _managed_unit(request: HttpRequest, unit_slug: str) -> Unit:
@@ -281,10 +283,23 @@ class PeriodFieldsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start_date", "end_date"):
+            day = data.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, _("Please enter a date between 2000 and 2099."))
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("The end date must be after the start date."))
         return data
+
+
+def _add_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's error on the form: at its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class PeriodForm(PeriodFieldsForm):
@@ -343,7 +358,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
                         questionnaire=data["questionnaire"],
                     )
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    _add_error(form, error)
                 else:
                     messages.success(
                         request,
@@ -440,7 +455,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
                 try:
                     period_update(period=period, **edit.cleaned_data)
                 except ValidationError as error:
-                    edit.add_error(None, error)
+                    _add_error(edit, error)
                 else:
                     messages.success(
                         request,

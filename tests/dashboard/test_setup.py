@@ -221,6 +221,9 @@ def test_open_a_period_with_its_population_and_sample(manager_client, unit, ques
         ({"population": "-5"}, "population", "Populasi harus bilangan bulat paling sedikit 1."),
         ({"population": "banyak"}, "population", "Populasi harus bilangan bulat, mis. 1200."),
         ({"population": ""}, "population", "Bidang ini tidak boleh kosong."),
+        ({"end_date": "9999-12-31"}, "end_date", "Isi tanggal antara tahun 2000 dan 2099."),
+        ({"start_date": "1999-12-31"}, "start_date", "Isi tanggal antara tahun 2000 dan 2099."),
+        ({"start_date": "31-02-2026"}, "start_date", "Masukkan tanggal yang valid."),
     ],
 )
 def test_period_form_messages_at_the_field(
