@@ -77,3 +77,31 @@ def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, deskto
     period = Period.objects.get(unit=sub_unit)
     assert (period.population, period.status, period.slug) == (1200, "open", "semester-i-2027")
     assert not [url for url in visited if "/admin/" in url]
+
+
+def test_without_javascript_the_sample_shows_on_request_and_after_saving(live_server, browser):
+    agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
+    unit = unit_create(agency=agency, name="Dinas Kependudukan")
+    user = get_user_model().objects.create_user(username="admin-baru", password="sandi-rahasia-1")
+    Membership.objects.create(user=user, agency=agency, unit=unit, role=Membership.Role.UNIT_ADMIN)
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 1366, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/staf/masuk/?next=/staf/unit/{unit.slug}/periode/")
+        page.fill("#id_username", "admin-baru")
+        page.fill("#id_password", "sandi-rahasia-1")
+        page.get_by_role("button", name="Masuk", exact=True).click()
+        page.fill("#id_start_date", "2027-01-01")
+        page.fill("#id_end_date", "2027-06-30")
+        page.fill("#id_population", "1200")
+        assert page.get_by_test_id("sample").inner_text().strip() == ""
+        page.get_by_role("button", name="Tampilkan sampel minimal").click()
+        expected = f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1200"
+        assert expected in page.get_by_test_id("sample").inner_text()
+        assert not Period.objects.filter(unit=unit).exists()
+        page.get_by_role("button", name="Simpan periode").click()
+        assert page.get_by_test_id("required").inner_text().startswith(str(required_sample(1200)))
+    finally:
+        context.close()
