@@ -47,11 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    # django-otp's device apps, with Indonesian names in the back office (app_names.py)
+    "skm.config.app_names.TOTPConfig",
+    "skm.config.app_names.StaticConfig",
     # Background jobs (imports, report documents): django-tasks and its database backend.
     "django_tasks",
-    "django_tasks_db",
+    "skm.config.app_names.TasksConfig",  # django_tasks_db, named in Indonesian
     "skm.org",
     "skm.surveys",
     "skm.plans",

@@ -68,4 +68,5 @@ urlpatterns = [
     path("", include("skm.dashboard.plans_urls")),
     path("", include("skm.dashboard.reports_urls")),
     path("", include("skm.dashboard.agency_reports_urls")),
+    path("", include("skm.dashboard.setup_urls")),
 ]

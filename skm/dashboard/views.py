@@ -38,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_read_audit": request.user.is_superuser or is_admin,
             # the agency-wide documents (the IKM recap) for a role on a whole agency
             "agencies": list(agencies_for_user(request.user).order_by("name")),
+            # the unit tree of an agency the user administers as a whole (docs/setup.md)
+            "setup_agencies": list(agencies_for_user(request.user, MANAGE_ROLES).order_by("name")),
         },
     )
 

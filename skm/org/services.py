@@ -78,6 +78,75 @@ def service_create(*, unit: Unit, name: str, slug: str | None = None) -> Service
     return Service.objects.create(unit=unit, name=name, slug=slug)
 
 
+def _name_taken(queryset, name: str, exclude_pk: int | None = None) -> bool:
+    """Whether ``name`` is already used in ``queryset``, ignoring case."""
+    found = queryset.filter(name__iexact=name)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.exists()
+
+
+@transaction.atomic
+def unit_rename(*, unit: Unit, name: str) -> Unit:
+    """A new name; the slug stays, because it is printed on QR posters and public links."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The unit needs a name."))
+    siblings = Unit.objects.filter(agency_id=unit.agency_id, parent_id=unit.parent_id)
+    if _name_taken(siblings, name, unit.pk):
+        raise ValidationError(_("Another unit at this level already has this name."))
+    unit.name = name
+    unit.save(update_fields=["name", "updated_at"])
+    return unit
+
+
+def sub_unit_create(*, parent: Unit, name: str) -> Unit:
+    """A unit below ``parent`` (its slug made from the name, unique nationally)."""
+    name = name.strip()
+    if _name_taken(Unit.objects.filter(agency_id=parent.agency_id, parent=parent), name):
+        raise ValidationError(_("A unit below this one already has this name."))
+    return unit_create(agency=parent.agency, parent=parent, name=name)
+
+
+def service_add(*, unit: Unit, name: str) -> Service:
+    """``service_create`` with a clear message for a name the unit already uses."""
+    if _name_taken(Service.objects.filter(unit=unit), name.strip()):
+        raise ValidationError(_("This unit already has a service with this name."))
+    return service_create(unit=unit, name=name)
+
+
+@transaction.atomic
+def service_update(*, service: Service, name: str, is_active: bool) -> Service:
+    """Rename or (de)activate a service; its slug stays. Services are never deleted here:
+    a deactivated one keeps its responses and drops out of the forms."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("The service needs a name."))
+    if _name_taken(Service.objects.filter(unit_id=service.unit_id), name, service.pk):
+        raise ValidationError(_("This unit already has a service with this name."))
+    service.name = name
+    service.is_active = is_active
+    service.save(update_fields=["name", "is_active", "updated_at"])
+    return service
+
+
+@transaction.atomic
+def service_delete(*, service: Service) -> None:
+    """Delete a service typed by mistake: only one that no response, kiosk or invitation
+    names (every one, even deleted responses, is protected by the database as well)."""
+    from django.db.models import ProtectedError
+
+    refused = ValidationError(
+        _("This service is named by responses, a kiosk or invitations; deactivate it instead.")
+    )
+    if service.invitations.exists():
+        raise refused
+    try:
+        service.delete()
+    except ProtectedError as error:
+        raise refused from error
+
+
 @transaction.atomic
 def unit_rebuild_paths(*, agency: Agency) -> None:
     """Recompute path and depth of every unit of the agency from the parent links.

@@ -122,6 +122,180 @@ def period_create(
     return period
 
 
+def period_overlapping(
+    *, unit: Unit, start_date: dt.date, end_date: dt.date, exclude: Period | None = None
+) -> Period | None:
+    """Another period of the same unit sharing at least one day with these dates."""
+    found = Period.objects.filter(unit=unit, start_date__lte=end_date, end_date__gte=start_date)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("start_date").first()
+
+
+def _refuse_overlap(
+    *, unit: Unit, start_date: dt.date, end_date: dt.date, exclude: Period | None = None
+) -> None:
+    other = period_overlapping(unit=unit, start_date=start_date, end_date=end_date, exclude=exclude)
+    if other is not None:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "These dates overlap the period %(name)s (%(start)s to %(end)s) of this unit."
+                )
+                % {
+                    "name": other.name,
+                    "start": f"{other.start_date:%d-%m-%Y}",
+                    "end": f"{other.end_date:%d-%m-%Y}",
+                }
+            }
+        )
+
+
+def period_open(
+    *,
+    unit: Unit,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    population: int,
+    status: str = Period.Status.OPEN,
+    questionnaire: Questionnaire | None = None,
+) -> Period:
+    """A new period from the staff pages: its slug made from the name (unique in the unit);
+    refused when it overlaps another period of the unit (a response would not know which
+    period it belongs to)."""
+    from skm.org.services import unique_slug
+
+    _refuse_overlap(unit=unit, start_date=start_date, end_date=end_date)
+    slug = unique_slug(
+        name, lambda s: Period.objects.filter(unit=unit, slug=s).exists(), max_length=120
+    )
+    return period_create(
+        unit=unit,
+        name=name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        population=population,
+        status=status,
+        questionnaire=questionnaire,
+        slug=slug,
+    )
+
+
+@transaction.atomic
+def period_update(
+    *,
+    period: Period,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    population: int,
+) -> Period:
+    """Change a period's name, kind, dates or population; its slug stays (it is in links).
+    The dates must still hold every response already received and overlap no other period
+    of the unit."""
+    from django.db.models import Max, Min
+
+    _refuse_overlap(unit=period.unit, start_date=start_date, end_date=end_date, exclude=period)
+    span = Response.all_objects.filter(period=period).aggregate(
+        first=Min("submitted_at"), last=Max("submitted_at")
+    )
+    if span["first"] is not None:
+        first = timezone.localtime(span["first"]).date()
+        last = timezone.localtime(span["last"]).date()
+        if start_date > first or end_date < last:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "The dates must still hold the responses received, from %(first)s "
+                        "to %(last)s."
+                    )
+                    % {"first": f"{first:%d-%m-%Y}", "last": f"{last:%d-%m-%Y}"}
+                }
+            )
+    period.name = name.strip()
+    period.kind = kind
+    period.start_date = start_date
+    period.end_date = end_date
+    period.population = population
+    period.full_clean()
+    period.save()
+    return period
+
+
+def period_set_status(*, period: Period, status: str) -> Period:
+    """Open, close or reopen a period. A period whose individual responses were removed by
+    the retention rule stays closed."""
+    if status not in Period.Status.values:
+        raise ValidationError(_("Unknown period status."))
+    if status == Period.Status.OPEN and period.raw_removed_at is not None:
+        raise ValidationError(
+            _("The individual responses of this period were removed; it cannot be reopened.")
+        )
+    period.status = status
+    period.save(update_fields=["status", "updated_at"])
+    return period
+
+
+def period_has_answers(period: Period) -> bool:
+    return Response.all_objects.filter(period=period).exists()
+
+
+@transaction.atomic
+def period_questionnaire_set(*, period: Period, questionnaire: Questionnaire) -> Period:
+    """Another questionnaire for a period that has no response yet (answers point at the
+    elements of the questionnaire they were given with)."""
+    if period.questionnaire_id != questionnaire.pk and period_has_answers(period):
+        raise ValidationError(
+            _("This period already has responses; its questionnaire can no longer change.")
+        )
+    period.questionnaire = questionnaire
+    period.full_clean()
+    period.save(update_fields=["questionnaire", "updated_at"])
+    return period
+
+
+@transaction.atomic
+def questionnaire_reword(
+    *, period: Period, questions: Mapping[str, str], name: str | None = None
+) -> Questionnaire:
+    """The period's questionnaire with other wording of its questions: a new version of the
+    agency's questionnaire with the same elements (codes, names, answer labels, weights,
+    order), set on the period. Only for a period without responses."""
+    if period_has_answers(period):
+        raise ValidationError(
+            _("This period already has responses; its questionnaire can no longer change.")
+        )
+    rows = questionnaire_elements(period)
+    elements = []
+    for row in rows:
+        question = clean_text(questions.get(row.code, row.question)).strip()
+        if not question:
+            raise ValidationError(
+                _("The question of %(code)s %(name)s cannot be empty.")
+                % {"code": row.code, "name": row.name}
+            )
+        elements.append(
+            Element(
+                code=row.code,
+                name=row.name,
+                question=question,
+                labels=(row.label_1, row.label_2, row.label_3, row.label_4),
+            )
+        )
+    weights = [row.weight for row in rows]
+    questionnaire = questionnaire_create(
+        name=name or f"Kuesioner {period.unit.name}"[:200],
+        agency=period.unit.agency,
+        elements=elements,
+        weights=weights if all(w is not None for w in weights) else None,
+    )
+    return period_questionnaire_set(period=period, questionnaire=questionnaire)
+
+
 def _check_unit_in_period(period: Period, unit: Unit) -> None:
     if not unit.path.startswith(period.unit.path):
         raise ValidationError(
