@@ -88,7 +88,7 @@ def test_staff_follows_the_cycle_from_my_units(live_server, desktop, unit, perio
     states = [steps.nth(i).get_attribute("data-state") for i in range(12)]
     assert states[:4] == ["done"] * 4 and states[4] == "todo"
     groups = page.locator(".action-groups h3").all_inner_texts()
-    assert groups == ["Kumpulkan data", "Hasil", "Tindak lanjut", "Publikasi"]
+    assert groups == ["Kumpulkan data", "Hasil", "Tindak lanjut", "Publikasi", "Pengaturan"]
     # period names are links
     page.locator("table a >> text=Semester I 2025").wait_for()
     _shot(page, "unit")
