@@ -74,7 +74,7 @@ def citizen_answers(browser, url: str, service: str) -> None:
         context.close()
 
 
-def test_new_unit_administrator_without_admin(live_server, desktop, browser):
+def test_new_unit_administrator_without_admin(live_server, desktop, browser, axe_check):
     page = desktop
     agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
     unit = unit_create(agency=agency, name="Dinas Kependudukan")
@@ -96,6 +96,7 @@ def test_new_unit_administrator_without_admin(live_server, desktop, browser):
         page.locator("#id_service-name").fill(name)
         page.get_by_role("button", name="Tambahkan layanan").click()
         page.wait_for_selector(f"text=Layanan {name} ditambahkan.")
+    axe_check(page)
     sub_unit = Unit.objects.get(parent=unit, name="UPT Pelayanan Utara")
 
     # 2. A period covering today, with its population
@@ -108,6 +109,7 @@ def test_new_unit_administrator_without_admin(live_server, desktop, browser):
     page.fill("#id_population", str(POPULATION))
     page.get_by_role("button", name="Simpan periode").click()
     page.wait_for_selector("text=Periode Periode Berjalan disimpan.")
+    axe_check(page)
     period = Period.objects.get(unit=sub_unit)
     assert (period.population, period.status) == (POPULATION, Period.Status.OPEN)
     # everyone must answer: the sample and the minimum both come to the population
@@ -124,13 +126,14 @@ def test_new_unit_administrator_without_admin(live_server, desktop, browser):
     assert before["collect"] == "todo" and before["sample"] == "todo"
     assert "Cetak poster QR" in next_action(page)
     assert f"0 dari {required}" in page.locator("[data-step=sample]").inner_text()
-    page.screenshot(path="/tmp/journey-unit-before.png", full_page=True)
+    axe_check(page)
 
     # 4. The QR poster: from the next step to the poster page, then the A4 PDF
     page.get_by_test_id("next-action").get_by_role("link").click()
     page.wait_for_url(f"**/staf/unit/{sub_unit.slug}/poster/")
     public_url = page.locator(".public-link a").first.inner_text().strip()
     assert public_url.endswith(f"/s/{sub_unit.slug}/")
+    axe_check(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Poster A4 (PDF)").first.click()
     with open(download.value.path(), "rb") as pdf:
@@ -153,7 +156,7 @@ def test_new_unit_administrator_without_admin(live_server, desktop, browser):
     assert after_all["sample"] == "done"
     assert f"{required} dari {required}" in page.locator("[data-step=sample]").inner_text()
     assert "Administrator menutup periode" in next_action(page)
-    page.screenshot(path="/tmp/journey-unit-after.png", full_page=True)
+    axe_check(page)
     assert Response.objects.filter(period=period, unit=sub_unit).count() == required
 
     assert not [url for url in visited if "/admin/" in url]
