@@ -9,7 +9,9 @@ import datetime as dt
 import os
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from skm.org.models import Membership
 from skm.plans.services import item_create, plan_create
 from skm.surveys.kiosks import kiosk_create
 from skm.surveys.models import Period
@@ -90,8 +92,8 @@ def test_main_staff_pages_have_no_serious_axe_violation(
     for name, path in UNIT_PAGES.items():
         urls[name] = base + path.format(period=period.slug, plan=plan.pk, item=item.pk)
     for name, url in urls.items():
-        page.goto(url)
-        assert page.url == url, f"{name}: redirected to {page.url}"
+        response = page.goto(url)
+        assert response.ok and page.url == url, f"{name}: {response.status} {page.url}"
         axe_check(page)
         if SHOTS:
             page.screenshot(path=f"{SHOTS}-{name.replace(' ', '-')}.png", full_page=True)
@@ -107,6 +109,25 @@ def test_main_staff_pages_have_no_serious_axe_violation(
     page.get_by_role("button", name="Simpan periode").click()
     page.wait_for_selector(".errorlist, [role=alert], .error-summary")
     axe_check(page)
+
+
+def test_agency_administrator_pages_have_no_serious_axe_violation(
+    live_server, desktop, axe_check, unit, service
+):
+    user = get_user_model().objects.create_user(username="admin-baru", password="sandi-rahasia-1")
+    Membership.objects.create(user=user, agency=unit.agency, role=Membership.Role.AGENCY_ADMIN)
+    staff_log_in(desktop, live_server.url)
+    for path in (
+        "akun/",
+        f"instansi/{unit.agency.slug}/unit/",
+        f"instansi/{unit.agency.slug}/laporan/",
+        "rtl/katalog/",
+        f"unit/{unit.slug}/pengaturan/layanan/{service.slug}/",
+    ):
+        url = f"{live_server.url}/staf/{path}"
+        response = desktop.goto(url)
+        assert response.ok and desktop.url == url, f"{response.status} {desktop.url}"
+        axe_check(desktop)
 
 
 def test_axe_check_fails_on_a_serious_violation_in_a_staff_page(
