@@ -85,6 +85,8 @@ def test_main_staff_pages_have_no_serious_axe_violation(
     kiosk_create(unit=unit, name="Kios lobi", service=service)
     unit_admin_create(unit)
     page = desktop
+    page.goto(f"{live_server.url}/staf/masuk/")
+    axe_check(page)
     staff_log_in(page, live_server.url)
 
     base = f"{live_server.url}/staf/unit/{unit.slug}/"
@@ -119,6 +121,7 @@ def test_agency_administrator_pages_have_no_serious_axe_violation(
     staff_log_in(desktop, live_server.url)
     for path in (
         "akun/",
+        "audit/",
         f"instansi/{unit.agency.slug}/unit/",
         f"instansi/{unit.agency.slug}/laporan/",
         "rtl/katalog/",
