@@ -39,6 +39,41 @@ def browser():
 
 
 @pytest.fixture
+def desktop(browser):
+    """A staff member's desktop browser (1366x900, Indonesian)."""
+    context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def unit_admin_create(unit, username: str = "admin-baru", password: str = "sandi-rahasia-1"):
+    """A user whose only right is the unit-admin role on ``unit`` (no superuser, no staff
+    flag: the back office /admin/ stays closed to them)."""
+    from django.contrib.auth import get_user_model
+
+    from skm.org.models import Membership
+
+    user = get_user_model().objects.create_user(username=username, password=password)
+    Membership.objects.create(
+        user=user, agency=unit.agency, unit=unit, role=Membership.Role.UNIT_ADMIN
+    )
+    assert not user.is_superuser and not user.is_staff
+    return user
+
+
+def staff_log_in(
+    page, base_url: str, username: str = "admin-baru", password: str = "sandi-rahasia-1"
+):
+    """Sign in on the staff login page and wait for "Unit saya"."""
+    page.goto(f"{base_url}/staf/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
     page = context.new_page()

@@ -26,14 +26,6 @@ def data_dir(settings, tmp_path):
     return settings.DATA_DIR
 
 
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def _shot(page, name: str) -> None:
     if SHOTS:
         page.screenshot(path=f"{SHOTS}-{name}.png", full_page=True)

@@ -5,38 +5,25 @@ and a period at a desktop, and sees the required sample appear while typing the 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from skm.method import required_sample
-from skm.org.models import Membership, Service, Unit
+from skm.org.models import Service, Unit
 from skm.org.services import agency_create, unit_create
 from skm.surveys.models import Period
+from tests.browser.conftest import staff_log_in, unit_admin_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, desktop):
     page = desktop
     agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
     unit = unit_create(agency=agency, name="Dinas Kependudukan")
-    user = get_user_model().objects.create_user(username="admin-baru", password="sandi-rahasia-1")
-    Membership.objects.create(user=user, agency=agency, unit=unit, role=Membership.Role.UNIT_ADMIN)
-    assert not user.is_superuser and not user.is_staff
+    unit_admin_create(unit)
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))
 
-    page.goto(f"{live_server.url}/staf/masuk/")
-    page.fill("#id_username", "admin-baru")
-    page.fill("#id_password", "sandi-rahasia-1")
-    page.keyboard.press("Enter")
+    staff_log_in(page, live_server.url)
     page.get_by_role("link", name="Dinas Kependudukan").first.click()
 
     # the unit page leads to the setup pages
@@ -82,8 +69,7 @@ def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, deskto
 def test_without_javascript_the_sample_shows_on_request_and_after_saving(live_server, browser):
     agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
     unit = unit_create(agency=agency, name="Dinas Kependudukan")
-    user = get_user_model().objects.create_user(username="admin-baru", password="sandi-rahasia-1")
-    Membership.objects.create(user=user, agency=agency, unit=unit, role=Membership.Role.UNIT_ADMIN)
+    unit_admin_create(unit)
     context = browser.new_context(
         locale="id-ID", viewport={"width": 1366, "height": 900}, java_script_enabled=False
     )
