@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench bench-quick soak fault messages clean
+.PHONY: run test install install-test lint bench bench-quick soak fault messages screens clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ soak: install-test
 ## (tests/faults, docs/faults.md; needs PostgreSQL on 127.0.0.1:5432 and root; ~1 minute)
 fault: install-test
 	$(BIN)/pytest -m fault tests/faults
+
+## screens: photograph the demo's main pages into docs/screens/ (docs/screens.md;
+## needs Debian's chromium, fonts-noto-color-emoji and chromium-l10n; ~30 seconds)
+screens: install-test
+	$(BIN)/python scripts/screens.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
