@@ -122,10 +122,10 @@ def _period(request: HttpRequest, unit: Unit, ref: str | None = None) -> tuple[l
 
 def _poster_warning(request: HttpRequest) -> dict:
     """The loud warning when the poster's QR would point to a local or private address."""
-    from skm.reports.poster import base_is_local, local_base_warning, poster_base
+    from skm.reports.poster import poster_base
+    from skm.transfer.qr import qr_address_warning
 
-    base = poster_base(request.build_absolute_uri("/"))
-    return {"poster_warning": local_base_warning(base) if base_is_local(base) else ""}
+    return {"poster_warning": qr_address_warning(poster_base(request.build_absolute_uri("/")))}
 
 
 def _page_url(unit: Unit, period: Period) -> str:

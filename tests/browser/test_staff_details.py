@@ -1,0 +1,51 @@
+"""Smaller staff pages in a real browser at a desktop's size (1366x900): the QR poster page's
+address check, and the other small points of issue 15 (point 13), each with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DUKCAPIL = "dinas-kependudukan-dan-pencatatan-sipil"
+SHOTS = "/tmp/smalls-shots"
+
+
+@pytest.fixture
+def staff(live_server, admin_user, page):
+    """The demo office, and the superuser logged in at the staff desktop's size."""
+    from skm.surveys.demo import demo_load
+
+    demo_load()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + "/staf/masuk/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "password")
+    page.press("#id_password", "Enter")
+    page.wait_for_load_state()
+    return page
+
+
+def test_the_poster_page_shows_the_address_and_warns_when_it_is_local(
+    live_server, staff, axe_check, settings
+):
+    page = staff
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/poster/")
+    alert = page.locator("[role=alert]")
+    assert alert.is_visible()
+    # the live server is 127.0.0.1 or localhost: the public cannot open that address
+    assert "SKM_PUBLIC_BASE_URL" in alert.inner_text()
+    first = page.locator(".poster-card").first
+    encoded = first.locator(".public-link").inner_text()
+    assert encoded == f"{live_server.url}/s/{DUKCAPIL}/"
+    assert encoded in alert.inner_text()
+    short = first.locator(".short-link").inner_text()
+    assert short == encoded.split("://", 1)[1].rstrip("/")
+    axe_check(page)
+    page.screenshot(path=f"{SHOTS}/poster-local.png", full_page=True)
+
+    settings.PUBLIC_BASE_URL = "https://skm.contoh.go.id"
+    page.reload()
+    assert page.locator("[role=alert]").count() == 0
+    assert page.locator(".short-link").first.inner_text() == f"skm.contoh.go.id/s/{DUKCAPIL}"
+    axe_check(page)
