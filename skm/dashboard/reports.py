@@ -35,6 +35,7 @@ from skm.reports.documents import (
     EVIDENCE_PUBLIC,
     KINDS,
     PERIOD_FORMATS,
+    PERIOD_TITLES,
     PUBLISHED_KINDS,
     RECAP,
     SCOPED_KINDS,
@@ -56,9 +57,9 @@ from skm.surveys.models import Period
 from skm.surveys.results import default_period, periods_covering
 
 DOCUMENTS = (
-    (FOLLOWUP, gettext_lazy("Laporan Tindak Lanjut Hasil SKM"), ("docx", "pdf")),
-    (RESULTS, gettext_lazy("Laporan Hasil SKM"), ("docx", "pdf")),
-    ("poster", gettext_lazy("Publication poster (Lampiran IV)"), ("pdf", "docx")),
+    (FOLLOWUP, PERIOD_TITLES[FOLLOWUP], ("docx", "pdf")),
+    (RESULTS, PERIOD_TITLES[RESULTS], ("docx", "pdf")),
+    ("poster", PERIOD_TITLES["poster"], ("pdf", "docx")),
 )
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -247,7 +248,7 @@ def job_page(request: HttpRequest, job: ReportJob, *, unit=None, agency=None, ba
             "unit": unit,
             "agency": agency,
             "job": job,
-            "title": scoped_title(job.kind, job.year, job.part) if scoped else job.kind,
+            "title": job.title,
             "scoped": scoped,
             "waiting": waiting,
             "back": back,

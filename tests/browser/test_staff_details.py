@@ -49,3 +49,19 @@ def test_the_poster_page_shows_the_address_and_warns_when_it_is_local(
     assert page.locator("[role=alert]").count() == 0
     assert page.locator(".short-link").first.inner_text() == f"skm.contoh.go.id/s/{DUKCAPIL}"
     axe_check(page)
+
+
+def test_the_report_job_page_names_the_document(live_server, staff, axe_check):
+    from skm.reports.jobs import report_job_run
+    from skm.reports.models import ReportJob
+
+    page = staff
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/laporan/?periode=semester-i-2025")
+    page.locator("form:has(input[name=kind][value=hasil]) button[value=pdf]").click()
+    page.wait_for_url("**/laporan/tugas/**")
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("Dokumen: Laporan Hasil SKM Semester I 2025")
+    report_job_run(ReportJob.objects.latest("created_at"))
+    page.reload()
+    assert page.locator("h1").inner_text() == heading
+    axe_check(page)
