@@ -65,3 +65,25 @@ def test_the_report_job_page_names_the_document(live_server, staff, axe_check):
     page.reload()
     assert page.locator("h1").inner_text() == heading
     axe_check(page)
+
+
+def test_the_login_focus_ring_leaves_the_label_readable(live_server, page, axe_check):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(live_server.url + "/staf/masuk/")
+    for field in ("username", "password"):
+        page.focus(f"#id_{field}")
+        ring = page.evaluate(
+            """(id) => {
+                const s = getComputedStyle(document.getElementById(id));
+                const shadow = s.boxShadow.match(/0px 0px 0px ([\\d.]+)px/);
+                const spread = shadow ? parseFloat(shadow[1]) : 0;
+                return Math.max(spread, parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth));
+            }""",
+            f"id_{field}",
+        )
+        assert ring >= 5  # the ring is there
+        label = page.locator(f"label[for=id_{field}]").bounding_box()
+        control = page.locator(f"#id_{field}").bounding_box()
+        assert label["y"] + label["height"] <= control["y"] - ring
+    page.screenshot(path=f"{SHOTS}/login-focus.png")
+    axe_check(page)
