@@ -87,3 +87,18 @@ def test_the_login_focus_ring_leaves_the_label_readable(live_server, page, axe_c
         assert label["y"] + label["height"] <= control["y"] - ring
     page.screenshot(path=f"{SHOTS}/login-focus.png")
     axe_check(page)
+
+
+def test_the_favicon_is_served_and_drawn(live_server, staff):
+    page = staff
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/poster/")
+    href = page.get_attribute("link[rel=icon]", "href")
+    response = page.request.get(live_server.url + href)
+    assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
+    # drawn by the browser as it would be in a tab (an image that fails to decode has no width)
+    width = page.evaluate(
+        """async (href) => { const img = new Image(); img.src = href; await img.decode();
+                             return img.naturalWidth; }""",
+        href,
+    )
+    assert width > 0
