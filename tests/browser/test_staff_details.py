@@ -102,3 +102,26 @@ def test_the_favicon_is_served_and_drawn(live_server, staff):
         href,
     )
     assert width > 0
+
+
+def test_the_export_form_opens_on_a_period_and_says_what_is_missing(live_server, staff, axe_check):
+    from skm.org.models import Unit
+    from skm.surveys.models import Period
+    from skm.surveys.results import default_period
+
+    page = staff
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/ekspor/")
+    unit = Unit.objects.get(slug=DUKCAPIL)
+    periods = list(
+        Period.objects.filter(unit__in=[unit, *unit.ancestors()]).order_by("-start_date")
+    )
+    expected = default_period(unit, periods)
+    assert page.input_value("#id_period") == str(expected.pk)
+    axe_check(page)
+    page.select_option("#id_period", value="")
+    page.click(".export-form button[type=submit]")
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert "Pilih periode yang jawabannya ingin Anda unduh." in summary.inner_text()
+    page.screenshot(path=f"{SHOTS}/export-error.png", full_page=True)
+    axe_check(page)
