@@ -171,8 +171,8 @@ class ReportJob(TimeStampedModel):
         return f"{name} {self.period.name}" if self.period_id else str(name)
 
     def __str__(self) -> str:
-        scope = self.period or f"{self.year}{' ' + self.part if self.part else ''}"
-        return f"{self.kind}.{self.fmt} {self.unit or self.agency} {scope} ({self.status})"
+        # what the audit trail and the back office name it: the title, never the slug
+        return f"{self.title} ({self.fmt.upper()}), {self.unit or self.agency}"
 
 
 class SurveyPhoto(models.Model):

@@ -125,3 +125,23 @@ def test_the_export_form_opens_on_a_period_and_says_what_is_missing(live_server,
     assert "Pilih periode yang jawabannya ingin Anda unduh." in summary.inner_text()
     page.screenshot(path=f"{SHOTS}/export-error.png", full_page=True)
     axe_check(page)
+
+
+def test_the_audit_page_speaks_indonesian(live_server, staff, axe_check):
+    from skm.reports.jobs import report_job_run
+    from skm.reports.models import ReportJob
+
+    page = staff
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/laporan/?periode=semester-i-2025")
+    page.locator("form:has(input[name=kind][value=hasil]) button[value=pdf]").click()
+    page.wait_for_url("**/laporan/tugas/**")
+    job = ReportJob.objects.latest("created_at")
+    if job.status != ReportJob.Status.DONE:
+        report_job_run(job)
+    page.goto(f"{live_server.url}/staf/audit/?model=tugas+laporan")
+    table = page.locator("table").inner_text()
+    assert "reports.reportjob" not in table and "running" not in table
+    assert "Tugas laporan: Laporan Hasil SKM Semester I 2025 (PDF)" in table
+    assert "Status: Sedang dibuat → Siap" in table
+    page.screenshot(path=f"{SHOTS}/audit.png", full_page=True)
+    axe_check(page)
