@@ -145,3 +145,23 @@ def test_the_audit_page_speaks_indonesian(live_server, staff, axe_check):
     assert "Status: Sedang dibuat → Siap" in table
     page.screenshot(path=f"{SHOTS}/audit.png", full_page=True)
     axe_check(page)
+
+
+def test_a_refused_import_counts_its_problems_in_a_sentence(live_server, staff, axe_check):
+    import re
+
+    page = staff
+    header = ["Tanggal", "Jenis Layanan", "Jenis Kelamin", "Usia", "Pendidikan", "Pekerjaan"]
+    header += [f"U{i}" for i in range(1, 10)] + ["Saran"]
+    rows = [["01/03/2025 09:00", "KTP-el", "P", "30", "SMA", "Swasta", "7", *["4"] * 8, ""]]
+    body = "\n".join(";".join(r) for r in [header, *rows]) + "\n"
+    page.goto(f"{live_server.url}/staf/unit/{DUKCAPIL}/impor/")
+    page.set_input_files(
+        "#id_file", {"name": "jawaban.csv", "mimeType": "text/csv", "buffer": body.encode()}
+    )
+    page.click("form button.primary[type=submit]")
+    page.wait_for_selector(".error-summary", timeout=20000)
+    summary = page.locator(".error-summary").inner_text()
+    assert re.search(r"File ini memiliki \d+ masalah, tercantum di bawah\.", summary)
+    assert not re.search(r": \d+\.", summary)
+    axe_check(page)
