@@ -10,12 +10,14 @@ the trail: there is no form that writes it.
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from skm.audit.models import AuditEvent, AuditScope
@@ -39,6 +41,51 @@ class AuditFilter(forms.Form):
     sampai = forms.DateField(
         label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _shown(field, value):
+    """A recorded value as people read it: a choice by its label, yes/no, the placeholders
+    of a secret in the page's language; anything else as recorded."""
+    if value is None:
+        return None
+    if value in ("(set)", "(changed)"):
+        return gettext("(set)") if value == "(set)" else gettext("(changed)")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def readable(event: AuditEvent) -> AuditEvent:
+    """The event as the page shows it (the trail itself is never rewritten): the kind by the
+    model's verbose name ("Tugas laporan", not "reports.reportjob"), each changed field by
+    its verbose name and choice values by their labels ("Status: Sedang dibuat → Siap")."""
+    model = _model(event.model)
+    event.kind_label = capfirst(model._meta.verbose_name) if model else event.model
+    event.readable_changes = []
+    for name, values in (event.changes or {}).items():
+        pair = isinstance(values, list) and len(values) == 2
+        old, new = values if pair else (None, values)
+        try:
+            field = model._meta.get_field(name) if model else None
+        except LookupError:
+            field = None
+        label = (
+            capfirst(field.verbose_name)
+            if field is not None and hasattr(field, "verbose_name")
+            else name
+        )
+        event.readable_changes.append((label, _shown(field, old), _shown(field, new)))
+    event.note_label = gettext("system") if event.note == "system" else event.note
+    return event
 
 
 @login_required
@@ -69,12 +116,20 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         if data["action"]:
             events = events.filter(action=data["action"])
         if data["model"]:
-            events = events.filter(model__icontains=data["model"])
+            # the kind as the page shows it ("tugas laporan") or as stored ("reportjob")
+            typed = data["model"].lower()
+            named = [
+                m._meta.label_lower
+                for m in apps.get_models()
+                if typed in str(m._meta.verbose_name).lower()
+            ]
+            events = events.filter(Q(model__icontains=typed) | Q(model__in=named))
         if data["dari"]:
             events = events.filter(at__date__gte=data["dari"])
         if data["sampai"]:
             events = events.filter(at__date__lte=data["sampai"])
     page = Paginator(events.order_by("-at", "-pk"), PER_PAGE).get_page(request.GET.get("halaman"))
+    page.object_list = [readable(e) for e in page.object_list]
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(

@@ -15,6 +15,7 @@ from skm.dashboard.forms import ExportForm
 from skm.org.access import MANAGE_ROLES, unit_for_user
 from skm.org.models import Service, Unit
 from skm.surveys.models import Period
+from skm.surveys.results import default_period
 from skm.transfer.exports import olah_data_write, responses_csv
 from skm.transfer.jobs import periods_for_import
 
@@ -40,7 +41,11 @@ def export_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     periods = periods_for_import(unit)
     services = export_services(unit)
     if "format" not in request.GET:
-        form = ExportForm(periods=periods, services=services, initial={"format": "xlsx"})
+        # the period the results and reports pages open on (skm.surveys.results.default_period)
+        period = default_period(unit, list(periods))
+        form = ExportForm(
+            periods=periods, services=services, initial={"format": "xlsx", "period": period}
+        )
         return render(request, "dashboard/export.html", {"unit": unit, "form": form})
     form = ExportForm(request.GET, periods=periods, services=services)
     if not form.is_valid():

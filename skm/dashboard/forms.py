@@ -92,14 +92,39 @@ class ImportConfirmForm(forms.Form):
 class ExportForm(forms.Form):
     FORMATS = (("csv", _("CSV (one row per respondent)")), ("xlsx", _("Excel olah data (XLSX)")))
 
-    period = PeriodChoiceField(queryset=Period.objects.none(), label=_("Period"))
+    period = PeriodChoiceField(
+        queryset=Period.objects.none(),
+        label=_("Period"),
+        error_messages={
+            "required": _("Choose the period whose responses you want to download."),
+            "invalid_choice": _(
+                "The period chosen is not one of this unit's periods: choose one from the list."
+            ),
+        },
+    )
     service = ServiceChoiceField(
         queryset=Service.objects.none(),
         required=False,
         label=_("Service"),
         empty_label=_("All services"),
+        error_messages={
+            "invalid_choice": _(
+                "The service chosen is not one of this unit's services: choose one from the "
+                "list, or all services."
+            ),
+        },
     )
-    format = forms.ChoiceField(choices=FORMATS, label=_("Format"), widget=forms.RadioSelect)
+    format = forms.ChoiceField(
+        choices=FORMATS,
+        label=_("Format"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the file format: CSV or Excel olah data (XLSX)."),
+            "invalid_choice": _(
+                "%(value)s is not a format of this page: choose CSV or Excel olah data (XLSX)."
+            ),
+        },
+    )
 
     def __init__(self, *args, periods, services, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from skm.org.access import MANAGE_ROLES, unit_for_user
 from skm.org.models import Service, Unit
 from skm.transfer.posters import poster_data, poster_pdf
-from skm.transfer.qr import qr_png, qr_svg
+from skm.transfer.qr import qr_address_warning, qr_png, qr_svg, short_address
 
 
 def public_path(unit: Unit, service: Service | None = None) -> str:
@@ -55,12 +55,22 @@ def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse
 @require_GET
 def poster_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
-    targets = [{"service": None, "url": public_url(request, unit)}]
-    targets += [
-        {"service": s, "url": public_url(request, unit, s)}
-        for s in unit.services.filter(is_active=True).order_by("name")
+    services = [None, *unit.services.filter(is_active=True).order_by("name")]
+    targets = [
+        {"service": s, "url": (url := public_url(request, unit, s)), "short": short_address(url)}
+        for s in services
     ]
-    return render(request, "dashboard/poster.html", {"unit": unit, "targets": targets})
+    # Every link shares the unit's address, so one warning covers them all.
+    return render(
+        request,
+        "dashboard/poster.html",
+        {
+            "unit": unit,
+            "targets": targets,
+            "warning": qr_address_warning(targets[0]["url"]),
+            "from_request": not settings.PUBLIC_BASE_URL,
+        },
+    )
 
 
 @login_required

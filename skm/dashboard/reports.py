@@ -35,6 +35,7 @@ from skm.reports.documents import (
     EVIDENCE_PUBLIC,
     KINDS,
     PERIOD_FORMATS,
+    PERIOD_TITLES,
     PUBLISHED_KINDS,
     RECAP,
     SCOPED_KINDS,
@@ -56,9 +57,9 @@ from skm.surveys.models import Period
 from skm.surveys.results import default_period, periods_covering
 
 DOCUMENTS = (
-    (FOLLOWUP, gettext_lazy("Laporan Tindak Lanjut Hasil SKM"), ("docx", "pdf")),
-    (RESULTS, gettext_lazy("Laporan Hasil SKM"), ("docx", "pdf")),
-    ("poster", gettext_lazy("Publication poster (Lampiran IV)"), ("pdf", "docx")),
+    (FOLLOWUP, PERIOD_TITLES[FOLLOWUP], ("docx", "pdf")),
+    (RESULTS, PERIOD_TITLES[RESULTS], ("docx", "pdf")),
+    ("poster", PERIOD_TITLES["poster"], ("pdf", "docx")),
 )
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -122,10 +123,10 @@ def _period(request: HttpRequest, unit: Unit, ref: str | None = None) -> tuple[l
 
 def _poster_warning(request: HttpRequest) -> dict:
     """The loud warning when the poster's QR would point to a local or private address."""
-    from skm.reports.poster import base_is_local, local_base_warning, poster_base
+    from skm.reports.poster import poster_base
+    from skm.transfer.qr import qr_address_warning
 
-    base = poster_base(request.build_absolute_uri("/"))
-    return {"poster_warning": local_base_warning(base) if base_is_local(base) else ""}
+    return {"poster_warning": qr_address_warning(poster_base(request.build_absolute_uri("/")))}
 
 
 def _page_url(unit: Unit, period: Period) -> str:
@@ -247,7 +248,7 @@ def job_page(request: HttpRequest, job: ReportJob, *, unit=None, agency=None, ba
             "unit": unit,
             "agency": agency,
             "job": job,
-            "title": scoped_title(job.kind, job.year, job.part) if scoped else job.kind,
+            "title": job.title,
             "scoped": scoped,
             "waiting": waiting,
             "back": back,

@@ -217,6 +217,12 @@ def _texts() -> dict[str, str]:
         ),
         "thanks_reset": _("The screen resets for the next person in %(n)s seconds."),
         "done": _("Done"),
+        "still_here_title": _("Still there?"),
+        "still_here_lead": _(
+            "Nobody has touched the screen for a while. To keep your answers, press Continue."
+        ),
+        "still_here_reset": _("The answers are cleared for the next person in %(n)s seconds."),
+        "still_here_continue": _("Continue"),
         "queued_one": _("1 waiting to be sent"),
         "queued_many": _("%(n)s waiting to be sent"),
         "held": _("%(n)s refused by the server (staff: see the kiosk page)"),

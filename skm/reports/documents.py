@@ -14,12 +14,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skm.org.models import Unit
 from skm.surveys.models import Period
 from skm.surveys.text import xml_safe_deep
 
 KINDS = ("tindak-lanjut", "hasil", "poster")
+# The name of each period's document: the report page's list, and with the period's name the
+# job page's heading ("Laporan Hasil SKM Semester I 2025", ReportJob.title).
+PERIOD_TITLES = {
+    "tindak-lanjut": gettext_lazy("Laporan Tindak Lanjut Hasil SKM"),
+    "hasil": gettext_lazy("Laporan Hasil SKM"),
+    "poster": gettext_lazy("Publication poster (Lampiran IV)"),
+}
 # Documents of a year rather than a period, and the formats each is made in.
 PEKPPP, RECAP = "pekppp", "rekap"
 SCOPED_KINDS = (PEKPPP, RECAP)

@@ -161,19 +161,18 @@ class ReportJob(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        """The document's name in lists: the kind of a period's document, the title of a
-        year's ("Paket bukti PEKPPP 2026")."""
-        from skm.reports.documents import SCOPED_KINDS, scoped_title
+        """The document's title: a period's ("Laporan Hasil SKM Semester I 2025"), a year's
+        ("Paket bukti PEKPPP 2026"); never the kind's slug."""
+        from skm.reports.documents import PERIOD_TITLES, SCOPED_KINDS, scoped_title
 
-        return (
-            scoped_title(self.kind, self.year, self.part)
-            if self.kind in SCOPED_KINDS
-            else self.kind
-        )
+        if self.kind in SCOPED_KINDS:
+            return scoped_title(self.kind, self.year, self.part)
+        name = PERIOD_TITLES.get(self.kind, self.kind)
+        return f"{name} {self.period.name}" if self.period_id else str(name)
 
     def __str__(self) -> str:
-        scope = self.period or f"{self.year}{' ' + self.part if self.part else ''}"
-        return f"{self.kind}.{self.fmt} {self.unit or self.agency} {scope} ({self.status})"
+        # what the audit trail and the back office name it: the title, never the slug
+        return f"{self.title} ({self.fmt.upper()}), {self.unit or self.agency}"
 
 
 class SurveyPhoto(models.Model):

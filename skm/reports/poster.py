@@ -6,20 +6,18 @@ not the period is published yet.
 The QR code to the period's publication page is always printed. Its address is
 settings.PUBLIC_BASE_URL when set, else the address the page was asked from, else (the
 command line) LOCAL_BASE; a local or private address is printed all the same, and the
-report page and `skm report` say loudly that the public cannot open it (base_is_local).
+report page and `skm report` say loudly that the public cannot open it
+(skm.transfer.qr.qr_address_warning, the same check as the survey's QR posters).
 """
 
 from __future__ import annotations
 
 import io
-import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from skm.org.models import Service, Unit
 from skm.reports import formatting as fmt
@@ -37,29 +35,6 @@ LOCAL_BASE = "http://127.0.0.1:8000"
 def poster_base(base_url: str = "") -> str:
     """The address the QR points to: PUBLIC_BASE_URL, else the request's, else LOCAL_BASE."""
     return (settings.PUBLIC_BASE_URL or base_url or LOCAL_BASE).rstrip("/")
-
-
-def base_is_local(base: str) -> bool:
-    """Whether an address cannot be opened from a phone on the public internet: loopback,
-    private ranges (10.*, 172.16-31.*, 192.168.*), link-local, *.local or a name without a
-    dot (localhost, testserver, an intranet host)."""
-    host = (urlsplit(base if "://" in base else f"http://{base}").hostname or "").rstrip(".")
-    if not host:
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return "." not in host or host.endswith((".local", ".localhost", ".internal", ".lan"))
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-
-
-def local_base_warning(base: str) -> str:
-    return _(
-        "The poster's QR code points to %(base)s, a local or private address: people "
-        "scanning it with their phones will not reach the results. Set SKM_PUBLIC_BASE_URL "
-        "to the public address of this site (for example https://skm.example.go.id) and "
-        "make the poster again."
-    ) % {"base": base}
 
 
 # The "Nama Layanan" line holds at most this many characters (about two lines of the poster);

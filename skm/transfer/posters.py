@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from skm.org.models import Service, Unit
-from skm.transfer.qr import qr_svg_data_uri
+from skm.transfer.qr import qr_svg_data_uri, short_address
 
 POSTER_LANGUAGE = "id"
 # Logos larger than this are not embedded (the upload form promises at most 2 MB).
@@ -38,9 +38,8 @@ class PosterData:
 
     @property
     def short_link(self) -> str:
-        """The link as people type it: no scheme, no trailing slash."""
-        link = self.url.split("://", 1)[-1]
-        return link.rstrip("/")
+        """The link as people type it (skm.transfer.qr.short_address)."""
+        return short_address(self.url)
 
 
 def poster_data(*, unit: Unit, service: Service | None, url: str) -> PosterData:

@@ -130,3 +130,29 @@ def test_every_action_has_an_indonesian_label(action):
 
     with translation.override("id"):
         assert str(dict(AuditEvent.Action.choices)[action]) != ""
+
+
+def test_the_trail_page_names_kinds_fields_and_states_in_indonesian(admin_client, unit, period):
+    import uuid
+
+    from skm.reports.models import ReportJob
+
+    job = ReportJob.objects.create(
+        ref=uuid.uuid4(), unit=unit, period=period, kind="hasil", fmt="pdf"
+    )
+    job.status = ReportJob.Status.RUNNING
+    job.save()
+    job.status = ReportJob.Status.DONE
+    job.save()
+    page = admin_client.get("/staf/audit/").content.decode()
+    assert "reports.reportjob" not in page and "running" not in page
+    assert (
+        '<span class="field-name">Tugas laporan</span>: '
+        "Laporan Hasil SKM Semester I 2025 (PDF), Dinas Contoh" in page
+    )
+    assert '<span class="field-name">Status</span>: <del>Sedang dibuat</del> → Siap' in page
+    # the filter finds the kind by the name the page shows
+    found = admin_client.get("/staf/audit/", {"model": "tugas laporan"}).content.decode()
+    assert "Laporan Hasil SKM Semester I 2025" in found
+    other = admin_client.get("/staf/audit/", {"model": "publikasi"}).content.decode()
+    assert "Laporan Hasil SKM Semester I 2025" not in other

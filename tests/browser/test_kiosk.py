@@ -171,3 +171,34 @@ def test_a_device_without_a_token_says_how_to_set_it_up(live_server, page):
     page.wait_for_selector("body[data-screen=notsetup]")
     assert page.inner_text("h1") == "Kios belum dipasang"
     assert page.locator("a").count() == 0
+
+
+def test_still_there_asks_before_the_idle_reset_and_keeps_the_answers(kiosk_page, axe_check):
+    page = kiosk_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    # 9 s of idle time: the question comes after 6 s, with a 3 s countdown
+    Kiosk.objects.update(idle_reset_seconds=9)
+    clear_caches()
+    page.reload()
+    page.wait_for_selector("body[data-screen=start]")
+    # the language buttons are a landmark of their own
+    languages = page.locator("nav.k-lang[aria-label=Bahasa]")
+    assert languages.locator(".k-lang-button").count() == 2
+    page.click(".k-start")
+    page.click(".k-answer[data-score='3']")
+    page.click(".k-answer[data-score='2']")
+    page.wait_for_selector("body[data-screen=stillhere]", timeout=15000)
+    assert page.inner_text("h1") == "Masih di sini?"
+    assert "detik" in page.inner_text("#k-still-countdown")
+    page.screenshot(path="/tmp/smalls-shots/kiosk-still-here.png")
+    axe_check(page)
+    page.click(".k-continue")
+    assert page.inner_text(".k-counter") == "Pertanyaan 3 dari 9"
+    page.click(".k-nav .k-secondary")  # back: the answer given is still there
+    assert page.locator(".k-answer[aria-pressed=true]").get_attribute("data-score") == "2"
+    # nobody answers the question: the form is cleared for the next person
+    page.wait_for_selector("body[data-screen=stillhere]", timeout=15000)
+    page.wait_for_selector("body[data-screen=start]", timeout=10000)
+    page.click(".k-start")
+    assert page.locator(".k-answer[aria-pressed=true]").count() == 0
+    axe_check(page)

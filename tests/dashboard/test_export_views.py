@@ -70,7 +70,37 @@ def test_invalid_choice_shows_the_form_again(manager_client, unit, period):
     response = manager_client.get(_url(unit), {"period": 999999, "format": "pdf"})
     assert response.status_code == 200
     assert not response.streaming
-    assert "Mohon perbaiki isian berikut" in response.content.decode()
+    page = response.content.decode()
+    assert "Mohon perbaiki isian berikut" in page
+    # each problem said specifically, not "Pilih pilihan yang valid" or "Kolom ini harus diisi"
+    assert "Periode yang dipilih bukan periode unit ini: pilih salah satu dari daftar." in page
+    assert "pdf bukan format yang tersedia di halaman ini" in page
+    assert "pilihan yang valid" not in page.lower()
+
+
+def test_a_missing_choice_says_which(manager_client, unit, period):
+    page = manager_client.get(_url(unit), {"format": ""}).content.decode()
+    assert "Pilih periode yang jawabannya ingin Anda unduh." in page
+    assert "Pilih format file: CSV atau Excel olah data (XLSX)." in page
+    assert "harus diisi" not in page
+
+
+def test_the_form_opens_on_the_default_period(manager_client, unit, period, answered):
+    from skm.surveys.models import Period
+    from skm.surveys.services import period_create
+
+    # a newer period without responses: the page opens on the one with responses, as the
+    # results and reports pages do (skm.surveys.results.default_period)
+    period_create(
+        unit=unit,
+        name="Semester II 2025",
+        kind=Period.Kind.SEMESTER,
+        start_date=dt.date(2025, 7, 1),
+        end_date=dt.date(2025, 12, 31),
+        population=1000,
+    )
+    page = manager_client.get(_url(unit)).content.decode()
+    assert f'<option value="{period.pk}" selected>Semester I 2025' in page
 
 
 def test_a_period_of_another_unit_cannot_be_exported(manager_client, unit, stranger):

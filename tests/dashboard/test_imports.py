@@ -182,7 +182,9 @@ def test_a_file_with_problems_is_refused_with_row_column_value_and_nothing_is_wr
 
     page = operator_client.get(_url(unit, f"{job.stored_name}/")).content.decode()
     assert "Ditolak: tidak ada yang diimpor" in page
-    assert "Masalah yang ditemukan: 3." in page
+    # the count inside the sentence, never "...: 3." which reads as a list number
+    assert "File ini memiliki 3 masalah, tercantum di bawah." in page
+    assert ": 3." not in page
     assert "Paspor" in page
     assert "Konfirmasi impor" not in page
 

@@ -73,3 +73,45 @@ def test_unknown_or_inactive_service_is_404(manager_client, unit, ktp, agency):
 
 def test_downloads_only_by_get(manager_client, unit):
     assert manager_client.post(_url(unit, "kode-qr.png")).status_code == 405
+
+
+def test_the_page_shows_the_encoded_and_the_short_address(manager_client, unit, ktp, settings):
+    settings.PUBLIC_BASE_URL = "https://skm.contoh.go.id"
+    page = manager_client.get(_url(unit)).content.decode()
+    assert "Alamat dalam kode QR" in page
+    assert ">https://skm.contoh.go.id/s/dinas-contoh/ktp-el/<" in page
+    assert '<dd class="short-link">skm.contoh.go.id/s/dinas-contoh/ktp-el</dd>' in page
+    assert 'role="alert"' not in page and "belum diisi" not in page
+
+
+def test_the_page_warns_about_a_local_address(manager_client, unit):
+    page = manager_client.get(_url(unit)).content.decode()
+    assert 'role="alert"' in page
+    assert "Kode QR mengarah ke http://testserver/s/dinas-contoh/, alamat lokal atau privat" in page
+    assert "SKM_PUBLIC_BASE_URL" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "public", "warned"),
+    [
+        ("http://127.0.0.1:8111/s/a/", "", "lokal atau privat"),
+        ("http://192.168.1.20/s/a/", "", "lokal atau privat"),
+        ("http://172.20.0.5/s/a/", "", "lokal atau privat"),
+        ("http://10.0.0.2/s/a/", "", "lokal atau privat"),
+        ("http://kantor.local/s/a/", "", "lokal atau privat"),
+        ("http://intranet/s/a/", "", "lokal atau privat"),
+        ("https://skm.contoh.go.id/s/a/", "", ""),
+        ("https://skm.contoh.go.id/s/a/", "https://skm.contoh.go.id", ""),
+        ("https://lain.contoh.go.id/s/a/", "https://skm.contoh.go.id", "bukan ke alamat publik"),
+        ("https://skm.contoh.go.id.evil.id/s/", "https://skm.contoh.go.id", "bukan ke alamat"),
+    ],
+)
+def test_the_one_address_check(url, public, warned, settings):
+    from django.utils import translation
+
+    from skm.transfer.qr import qr_address_warning
+
+    settings.PUBLIC_BASE_URL = public
+    with translation.override("id"):
+        warning = qr_address_warning(url)
+    assert (warned in warning) if warned else warning == ""

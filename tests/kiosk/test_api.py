@@ -160,6 +160,10 @@ def test_config_gives_the_questionnaire_choices_and_texts(
         {"code": "P", "label": "Perempuan"},
     ]
     assert config["texts"]["start"] == "Mulai survei"
+    # the question before an idle reset (kiosk.js, screen "stillhere")
+    assert config["texts"]["still_here_title"] == "Masih di sini?"
+    assert config["texts"]["still_here_continue"] == "Lanjutkan"
+    assert "%(n)s detik" in config["texts"]["still_here_reset"]
 
 
 def test_config_in_english_on_request(client, kiosk_token, open_period):

@@ -140,3 +140,19 @@ def test_the_list_shows_state_last_contact_and_queue(client, unit_admin, unit):
     assert 'data-state="active"' in text
     assert "4 Mar 2025 09:15 WIB" in text
     assert '<td class="num" data-label="Menunggu di perangkat">4<' in text
+
+
+def test_the_registration_forms_descriptions_point_at_existing_ids(client, unit_admin, unit):
+    import re
+
+    client.force_login(unit_admin)
+    for page in (
+        client.get(f"/staf/unit/{unit.slug}/kios/"),
+        client.post(f"/staf/unit/{unit.slug}/kios/", {"name": "", "idle_reset_seconds": "5"}),
+    ):
+        text = page.content.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', text))
+        described = re.findall(r'aria-describedby="([^"]+)"', text)
+        assert described  # the help texts are announced with their fields
+        for value in described:
+            assert set(value.split()) <= ids, value

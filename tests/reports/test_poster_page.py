@@ -144,9 +144,9 @@ def test_the_command_is_quiet_with_a_public_address(demo, settings, tmp_path):
     ],
 )
 def test_local_and_private_addresses_are_recognised(base, local):
-    from skm.reports.poster import base_is_local
+    from skm.transfer.qr import address_is_local
 
-    assert base_is_local(base) is local
+    assert address_is_local(base) is local
 
 
 def test_the_report_page_warns_in_a_box_about_a_local_qr(client, demo, settings):

@@ -76,6 +76,16 @@ def test_the_head_makes_and_downloads_a_document(client, demo, head):
     assert "Pekalongan, 22 Agustus 2025" in "\n".join(p.text for p in docx.paragraphs)
 
 
+def test_the_job_page_heads_with_the_documents_title_not_its_slug(client, demo, head):
+    client.force_login(head)
+    _job, location = _make(client, kind="hasil", fmt="pdf")
+    page = client.get(location).content.decode()
+    assert "<h1>Dokumen: Laporan Hasil SKM Semester I 2025 (PDF)</h1>" in page
+    assert ": hasil (" not in page
+    listed = client.get(BASE + "?periode=semester-i-2025").content.decode()
+    assert "Laporan Hasil SKM Semester I 2025 · PDF" in listed
+
+
 def test_a_failed_job_says_why(client, demo, head):
     client.force_login(head)
     job, location = _make(client, kind="tindak-lanjut", fmt="docx")

@@ -13,6 +13,9 @@ const CONFIG_KEY = "skm-kiosk-config-";
 const HEARTBEAT_MS = 60000;
 const CONFIG_REFRESH_MS = 10 * 60000;
 const FETCH_TIMEOUT_MS = 8000;
+// Before a half-filled form is cleared, "Masih di sini?" asks for the last third of the idle
+// time, at most this many seconds: the form is still cleared after idle_reset_seconds.
+const STILL_HERE_MAX_SECONDS = 15;
 
 const root = document.getElementById("kiosk");
 const urls = {
@@ -33,6 +36,7 @@ const state = {
   draft: null,
   lastActivity: Date.now(),
   thanksLeft: 0,
+  stillLeft: 0,
   counts: { queued: 0, held: 0 },
   outbox: null,
 };
@@ -424,6 +428,13 @@ function renderScreen() {
       ];
     case "step":
       return renderStep();
+    case "stillhere":
+      return [
+        el("h1", { class: "k-title", text: t("still_here_title") }),
+        el("p", { class: "k-lead", text: t("still_here_lead") }),
+        el("p", { class: "k-hint", id: "k-still-countdown", role: "timer", text: t("still_here_reset", { n: state.stillLeft }) }),
+        el("button", { type: "button", class: "k-primary k-continue", onclick: keepGoing }, t("still_here_continue")),
+      ];
     default:
       return [el("p", { class: "k-lead", text: t("loading") })];
   }
@@ -444,8 +455,8 @@ function statusBar() {
     navigator.onLine === false ? el("p", { class: "k-offline", text: t("offline") }) : null,
     c && c.languages
       ? el(
-          "div",
-          { class: "k-lang", role: "group", "aria-label": t("language") },
+          "nav",
+          { class: "k-lang", "aria-label": t("language") },
           c.languages.map((l) =>
             el(
               "button",
@@ -504,10 +515,29 @@ function tick() {
     }
     return;
   }
-  if (state.screen === "step" && state.config) {
-    const idle = (state.config.kiosk.idle_reset_seconds || 90) * 1000;
-    if (now - state.lastActivity >= idle) reset();
+  if (state.screen === "stillhere") {
+    state.stillLeft -= 1;
+    if (state.stillLeft <= 0) reset();
+    else {
+      const countdown = document.getElementById("k-still-countdown");
+      if (countdown) countdown.textContent = t("still_here_reset", { n: state.stillLeft });
+    }
+    return;
   }
+  if (state.screen === "step" && state.config) {
+    const idle = state.config.kiosk.idle_reset_seconds || 90;
+    const ask = Math.max(1, Math.min(STILL_HERE_MAX_SECONDS, Math.floor(idle / 3)));
+    if (now - state.lastActivity >= (idle - ask) * 1000) {
+      state.stillLeft = ask;
+      show("stillhere");
+    }
+  }
+}
+
+// "Lanjutkan": back to the question the person was on, with every answer kept.
+function keepGoing() {
+  touched();
+  show("step");
 }
 
 async function heartbeat() {

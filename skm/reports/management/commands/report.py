@@ -114,11 +114,11 @@ class Command(BaseCommand):
         except ReportUnavailable as reason:
             fail(self, [str(reason)], status=1)
         if opts["kind"] == "poster":
-            from skm.reports.poster import base_is_local, local_base_warning, poster_base
+            from skm.reports.poster import poster_base
+            from skm.transfer.qr import qr_address_warning
 
-            base = poster_base()
-            if base_is_local(base):
-                self.stderr.write(self.style.WARNING(_("WARNING: ") + local_base_warning(base)))
+            if warning := qr_address_warning(poster_base()):
+                self.stderr.write(self.style.WARNING(_("WARNING: ") + warning))
         self._write(document, opts)
 
     def _write(self, document, opts) -> None:
