@@ -125,3 +125,31 @@ def axe_check():
         return violations
 
     return check
+
+
+def sub_unit_set_up(page, base_url: str):
+    """What a new unit administrator does first, without /admin/ (issue #15 point 4): a
+    fresh agency and unit with an administrator of that unit only, who logs in, adds the
+    sub-unit "UPT Pelayanan Utara" and its services KTP-el and Akta Kelahiran, and stays on
+    the sub-unit's setup page. Returns (unit, list of every address the page requested)."""
+    from skm.org.services import agency_create, unit_create
+
+    agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
+    unit = unit_create(agency=agency, name="Dinas Kependudukan")
+    unit_admin_create(unit)
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+
+    staff_log_in(page, base_url)
+    page.get_by_role("link", name="Dinas Kependudukan").first.click()
+    page.get_by_role("link", name="Unit dan layanan").click()
+    page.get_by_label("Nama").first.fill("UPT Pelayanan Utara")
+    page.get_by_role("button", name="Tambahkan unit").click()
+    page.wait_for_selector("text=Unit UPT Pelayanan Utara ditambahkan di bawah unit ini.")
+    page.get_by_test_id("unit-tree").get_by_role("link", name="UPT Pelayanan Utara").click()
+    page.wait_for_selector("h1:has-text('Unit dan layanan')")
+    for name in ("KTP-el", "Akta Kelahiran"):
+        page.locator("#id_service-name").fill(name)
+        page.get_by_role("button", name="Tambahkan layanan").click()
+        page.wait_for_selector(f"text=Layanan {name} ditambahkan.")
+    return unit, visited

@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from skm.method import MINIMUM_RESPONDENTS, required_sample
 from skm.org.models import Unit
-from skm.org.services import agency_create, unit_create
 from skm.surveys import abuse
 from skm.surveys.models import Period, Response
-from tests.browser.conftest import staff_log_in, unit_admin_create
+from tests.browser.conftest import sub_unit_set_up
 from tests.public.helpers import ANSWERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,26 +75,8 @@ def citizen_answers(browser, url: str, service: str) -> None:
 
 def test_new_unit_administrator_without_admin(live_server, desktop, browser, axe_check):
     page = desktop
-    agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
-    unit = unit_create(agency=agency, name="Dinas Kependudukan")
-    unit_admin_create(unit)
-    visited: list[str] = []
-    page.on("request", lambda request: visited.append(request.url))
-
-    staff_log_in(page, live_server.url)
-    page.get_by_role("link", name="Dinas Kependudukan").first.click()
-
     # 1. A sub-unit and its services
-    page.get_by_role("link", name="Unit dan layanan").click()
-    page.get_by_label("Nama").first.fill("UPT Pelayanan Utara")
-    page.get_by_role("button", name="Tambahkan unit").click()
-    page.wait_for_selector("text=Unit UPT Pelayanan Utara ditambahkan di bawah unit ini.")
-    page.get_by_test_id("unit-tree").get_by_role("link", name="UPT Pelayanan Utara").click()
-    page.wait_for_selector("h1:has-text('Unit dan layanan')")
-    for name in ("KTP-el", "Akta Kelahiran"):
-        page.locator("#id_service-name").fill(name)
-        page.get_by_role("button", name="Tambahkan layanan").click()
-        page.wait_for_selector(f"text=Layanan {name} ditambahkan.")
+    unit, visited = sub_unit_set_up(page, live_server.url)
     axe_check(page)
     sub_unit = Unit.objects.get(parent=unit, name="UPT Pelayanan Utara")
 

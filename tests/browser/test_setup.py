@@ -10,33 +10,15 @@ from skm.method import required_sample
 from skm.org.models import Service, Unit
 from skm.org.services import agency_create, unit_create
 from skm.surveys.models import Period
-from tests.browser.conftest import staff_log_in, unit_admin_create
+from tests.browser.conftest import sub_unit_set_up, unit_admin_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, desktop):
     page = desktop
-    agency = agency_create(name="Pemerintah Kota Contoh", city="Kota Contoh")
-    unit = unit_create(agency=agency, name="Dinas Kependudukan")
-    unit_admin_create(unit)
-    visited: list[str] = []
-    page.on("request", lambda request: visited.append(request.url))
-
-    staff_log_in(page, live_server.url)
-    page.get_by_role("link", name="Dinas Kependudukan").first.click()
-
     # the unit page leads to the setup pages
-    page.get_by_role("link", name="Unit dan layanan").click()
-    page.get_by_label("Nama").first.fill("UPT Pelayanan Utara")
-    page.get_by_role("button", name="Tambahkan unit").click()
-    page.wait_for_selector("text=Unit UPT Pelayanan Utara ditambahkan di bawah unit ini.")
-    page.get_by_test_id("unit-tree").get_by_role("link", name="UPT Pelayanan Utara").click()
-    page.wait_for_selector("h1:has-text('Unit dan layanan')")
-    for name in ("KTP-el", "Akta Kelahiran"):
-        page.locator("#id_service-name").fill(name)
-        page.get_by_role("button", name="Tambahkan layanan").click()
-        page.wait_for_selector(f"text=Layanan {name} ditambahkan.")
+    unit, visited = sub_unit_set_up(page, live_server.url)
     page.screenshot(path="/tmp/setup-units.png", full_page=True)
     sub_unit = Unit.objects.get(parent=unit, name="UPT Pelayanan Utara")
     assert set(Service.objects.filter(unit=sub_unit).values_list("name", flat=True)) == {
