@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from skm.method import MINIMUM_RESPONDENTS, SurveyResult
 from skm.org.models import Unit
+from skm.reports.data import DEFAULT_NUMBER_STYLE, number_style
+from skm.reports.formatting import count
 from skm.surveys.models import Period
 
 DONE = "done"  # the step is done
@@ -45,6 +47,7 @@ class Cycle:
     period: Period | None
     result: SurveyResult | None
     steps: list[Step] = field(default_factory=list)
+    number_style: str = DEFAULT_NUMBER_STYLE  # the unit's (skm.reports.data.number_style)
 
     @property
     def next(self) -> Step | None:
@@ -76,17 +79,25 @@ def cycle_period(unit: Unit) -> Period | None:
     return default_period(unit, periods_covering(unit))
 
 
-def unit_cycle(unit: Unit, period: Period | None = None, *, until_next: bool = False) -> Cycle:
+def unit_cycle(
+    unit: Unit,
+    period: Period | None = None,
+    *,
+    until_next: bool = False,
+    style: str | None = None,
+) -> Cycle:
     """The checklist of ``unit`` for ``period`` (default: cycle_period). With
-    ``until_next`` the steps stop at the next action (the home page needs no more)."""
+    ``until_next`` the steps stop at the next action (the home page needs no more).
+    ``style`` is the unit's number style when the caller read it already (number_styles)."""
     from skm.surveys.selectors import period_result
 
+    style = style or number_style(unit)
     period = period or cycle_period(unit)
     if period is None:
-        return Cycle(unit=unit, period=None, result=None)
+        return Cycle(unit=unit, period=None, result=None, number_style=style)
     result = period_result(period, unit=unit)
-    cycle = Cycle(unit=unit, period=period, result=result)
-    for step in _steps(unit, period, result):
+    cycle = Cycle(unit=unit, period=period, result=result, number_style=style)
+    for step in _steps(unit, period, result, style):
         cycle.steps.append(step)
         if until_next and step.state == TODO:
             break
@@ -100,7 +111,7 @@ def _url(name: str, unit: Unit, period: Period | None = None) -> str:
     return f"{url}?{urlencode({'periode': period.slug, 'pemilik': period.unit.slug})}"
 
 
-def _steps(unit: Unit, period: Period, result: SurveyResult) -> Iterator[Step]:
+def _steps(unit: Unit, period: Period, result: SurveyResult, style: str) -> Iterator[Step]:
     from skm.plans.models import Plan
     from skm.plans.selectors import plan_view
     from skm.reports.models import ReportJob
@@ -154,13 +165,13 @@ def _steps(unit: Unit, period: Period, result: SurveyResult) -> Iterator[Step]:
 
     # 3. Sample progress (skm.method: Krejcie-Morgan and the minimum).
     if result.sample is not None:
-        detail = _("%(n)d of %(required)d respondents required") % {
-            "n": result.respondents,
-            "required": result.sample.required,
+        detail = _("%(n)s of %(required)s respondents required") % {
+            "n": count(result.respondents, style),
+            "required": count(result.sample.required, style),
         }
     else:
-        detail = _("%(n)d respondents (at least %(minimum)d needed)") % {
-            "n": result.respondents,
+        detail = _("%(n)s respondents (at least %(minimum)d needed)") % {
+            "n": count(result.respondents, style),
             "minimum": MINIMUM_RESPONDENTS,
         }
     state = DONE if result.sample_sufficient else PASSED if closed else TODO
@@ -205,8 +216,8 @@ def _steps(unit: Unit, period: Period, result: SurveyResult) -> Iterator[Step]:
         "suggestions",
         _("Suggestions triaged"),
         DONE if not untriaged else TODO,
-        _("%(new)d of %(total)d suggestions not triaged")
-        % {"new": untriaged, "total": counts.total}
+        _("%(new)s of %(total)s suggestions not triaged")
+        % {"new": count(untriaged, style), "total": count(counts.total, style)}
         if counts.total
         else _("No suggestion came in this period."),
         _url("suggestions", unit, period),

@@ -56,6 +56,7 @@ from skm.plans.services import (
     strategy_create,
     strategy_delete,
 )
+from skm.reports.data import number_style, number_styles, shared_number_style
 from skm.surveys.models import Period, Response
 from skm.surveys.results import default_period, periods_covering
 from skm.surveys.selectors import period_result, questionnaire_elements
@@ -353,6 +354,7 @@ def _plan_context(
         "period": period,
         "can_manage": can_manage,
         "can_enter": can_enter,
+        "number_style": number_style(unit),
     }
     if period is None:
         return context
@@ -889,11 +891,13 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
     planned, realised, percent = agency_totals(rows)
     from skm.method.pekppp import percent_text
 
+    styles = number_styles([r.plan.unit for r in rows])
     return render(
         request,
         "dashboard/plan_overview.html",
         {
-            "rows": rows,
+            "rows": [(r, styles[r.plan.unit_id]) for r in rows],
+            "number_style": shared_number_style(styles),
             "sort": sort,
             "descending": descending,
             "planned": planned,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from skm.org.access import MANAGE_ROLES, unit_for_user
 from skm.org.models import Unit
+from skm.reports.data import number_style
 from skm.surveys.models import Period, Publication
 from skm.surveys.publication import covering_periods, publication_rows, publication_unpublish
 from skm.surveys.services import publication_publish
@@ -50,7 +51,11 @@ def _absolute(request: HttpRequest, path: str) -> str:
 def publish_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     unit = unit_for_user(request.user, unit_slug, MANAGE_ROLES)
     rows = publication_rows(unit)
-    context: dict[str, object] = {"unit": unit, "rows": rows}
+    context: dict[str, object] = {
+        "unit": unit,
+        "rows": rows,
+        "number_style": number_style(unit),
+    }
     if any(row["published"] for row in rows):
         widget_url = _absolute(request, reverse("publication:widget", args=[unit.slug]))
         script_url = _absolute(request, static("publication/widget.js"))

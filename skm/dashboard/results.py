@@ -25,6 +25,7 @@ from skm.method import SurveyResult
 from skm.org.access import READ_ROLES, unit_for_user
 from skm.org.models import Agency, Service, Unit
 from skm.reports.charts import Bar, Series, bar_chart, count_bars, line_chart
+from skm.reports.data import number_style
 from skm.surveys.counts import one_reading, prefetch_groupings, summary_columns
 from skm.surveys.models import PROFILE_COLUMNS, Period
 from skm.surveys.results import (
@@ -413,7 +414,7 @@ def _download(table: Table, fmt: str, file_stem: str) -> HttpResponse:
 # ------------------------------------------------------------------------ the page
 
 
-def _charts(board: Dashboard) -> dict:
+def _charts(board: Dashboard, decimal: str) -> dict:
     result = board.result
     priority = _("priority")
     charts = {
@@ -430,6 +431,7 @@ def _charts(board: Dashboard) -> dict:
             ],
             title=_("IKM per element"),
             desc=_("Bars from 25 to 100; dashed lines mark the lowest value of grades C, B, A."),
+            decimal=decimal,
         ),
         "profile": [
             (
@@ -437,6 +439,7 @@ def _charts(board: Dashboard) -> dict:
                 count_bars(
                     [(r.label, r.count, r.percent) for r in b.rows],
                     title=_("Respondents by %(breakdown)s") % {"breakdown": b.title.lower()},
+                    decimal=decimal,
                 ),
             )
             for b in board.profile
@@ -447,6 +450,7 @@ def _charts(board: Dashboard) -> dict:
             [row.period.name for row in board.trend],
             [Series("IKM", [row.result.ikm_text for row in board.trend])],
             title=_("IKM across periods"),
+            decimal=decimal,
         )
     return charts
 
@@ -499,11 +503,13 @@ def results_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     query["periode"] = board.period.slug
     query.pop("format", None)
     query.pop("table", None)
+    style = number_style(unit)
     context.update(
         board=board,
         period=board.period,
         result=board.result,
-        charts=_charts(board),
+        number_style=style,
+        charts=_charts(board, style),
         trend_elements=board.trend_elements(),
         query=query.urlencode(),
         rollup_pooled=Agency.Rollup.POOLED,

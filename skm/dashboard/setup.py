@@ -34,6 +34,8 @@ from skm.org.services import (
     unit_create,
     unit_rename,
 )
+from skm.reports.data import number_style
+from skm.reports.formatting import count
 from skm.surveys.models import Period, Questionnaire, Response
 from skm.surveys.selectors import questionnaire_elements
 from skm.surveys.services import (
@@ -325,11 +327,15 @@ def _with_live_sample(form: PeriodFieldsForm, target: str) -> PeriodFieldsForm:
     return form
 
 
-def _sample_text(population: int) -> str:
+def _sample_text(population: int, unit: Unit) -> str:
+    style = number_style(unit)  # the figures as the unit's documents print them
     return _(
         "Minimum sample: %(required)s respondents for a population of %(population)s "
         "(Krejcie-Morgan)."
-    ) % {"required": required_sample(population), "population": population}
+    ) % {
+        "required": count(required_sample(population), style),
+        "population": count(population, style),
+    }
 
 
 @login_required
@@ -344,7 +350,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST:
-                preview = _sample_text(data["population"])
+                preview = _sample_text(data["population"], unit)
             else:
                 try:
                     period = period_open(
@@ -363,13 +369,13 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
                     messages.success(
                         request,
                         _("Period %(name)s saved. %(sample)s")
-                        % {"name": period.name, "sample": _sample_text(period.population)},
+                        % {"name": period.name, "sample": _sample_text(period.population, unit)},
                     )
                     return redirect(
                         "dashboard:period_setup", unit_slug=unit.slug, period_slug=period.slug
                     )
         elif form["population"].value() and not form.errors.get("population"):
-            preview = _sample_text(form.cleaned_data["population"])
+            preview = _sample_text(form.cleaned_data["population"], unit)
     else:
         name, start, end = _semester(timezone.localdate())
         form = PeriodForm(
@@ -389,6 +395,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "dashboard/setup_periods.html",
         {
             "unit": unit,
+            "number_style": number_style(unit),
             "form": _with_live_sample(form, "sample"),
             "preview": preview,
             "periods": [{"period": p, "deleted_on": retention_date(p.end_date)} for p in periods],
@@ -408,14 +415,16 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
 @require_GET
 def period_sample(request: HttpRequest, unit_slug: str) -> JsonResponse:
     """The Krejcie-Morgan sample of a population, for the live display while it is typed."""
-    _managed_unit(request, unit_slug)
+    unit = _managed_unit(request, unit_slug)
     raw = request.GET.get("populasi", "").strip().replace(".", "").replace(",", "")
     if not raw.isdigit() or not 1 <= int(raw) <= POPULATION_MAX:
         return JsonResponse(
             {"required": None, "text": _("The population must be a whole number of at least 1.")}
         )
     population = int(raw)
-    return JsonResponse({"required": required_sample(population), "text": _sample_text(population)})
+    return JsonResponse(
+        {"required": required_sample(population), "text": _sample_text(population, unit)}
+    )
 
 
 class QuestionnaireChoiceForm(forms.Form):
@@ -460,7 +469,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
                     messages.success(
                         request,
                         _("Period %(name)s saved. %(sample)s")
-                        % {"name": period.name, "sample": _sample_text(period.population)},
+                        % {"name": period.name, "sample": _sample_text(period.population, unit)},
                     )
                     return redirect(request.path)
             period.refresh_from_db()
@@ -511,6 +520,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
         {
             "unit": unit,
             "period": period,
+            "number_style": number_style(unit),
             "required": required_sample(period.population) if period.population else None,
             "deleted_on": retention_date(period.end_date),
             "years": settings.RETENTION_YEARS,

@@ -16,6 +16,7 @@ from skm.org.access import (
     units_for_user,
     user_can,
 )
+from skm.reports.data import number_styles
 from skm.surveys.held import held_count
 from skm.surveys.models import Period
 from skm.surveys.selectors import period_in_force, period_result
@@ -25,7 +26,8 @@ from skm.surveys.selectors import period_in_force, period_result
 def home(request: HttpRequest) -> HttpResponse:
     units = list(units_for_user(request.user).select_related("agency").order_by("path"))
     # Each unit with its IKM, respondents against the sample, period state and next action.
-    cycles = [unit_cycle(unit, until_next=True) for unit in units]
+    styles = number_styles(units)  # each unit's number style, one query for all
+    cycles = [unit_cycle(unit, until_next=True, style=styles[unit.pk]) for unit in units]
     is_admin = units_for_user(request.user, MANAGE_ROLES).exists()
     return render(
         request,
@@ -65,6 +67,7 @@ def unit_detail(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "chain": chain,
             "rows": rows,
             "cycle": cycle,
+            "number_style": cycle.number_style,
             "services": unit.services.filter(is_active=True),
             "children": unit.children.all(),
             "in_force": period_in_force(unit),

@@ -125,6 +125,7 @@ SEED_SIGNATORY = {
     "name": "ISKANDAR, SH, M.Hum.",
     "rank": "Pembina Tingkat I",
     "nip": "196905251990031005",
+    "decimal": ".",  # the seed report's 91.83; a new unit's default is the comma
 }
 
 
@@ -173,7 +174,8 @@ def demo_plans(agency: Agency) -> bool:
     strategy_create(plan, data=SEED_STRATEGY)
     from skm.reports.models import ReportProfile
 
-    ReportProfile.objects.get_or_create(unit=unit, defaults=SEED_SIGNATORY)
+    # demo_load's demo_number_style created the unit's settings with the style alone.
+    ReportProfile.objects.update_or_create(unit=unit, defaults=SEED_SIGNATORY)
     from skm.reports.demo import demo_publication_media, demo_survey_texts
 
     demo_survey_texts(unit, period)

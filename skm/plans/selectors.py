@@ -125,15 +125,19 @@ class PlanView:
     def items(self) -> list[ItemView]:
         return [i for p in self.priorities for i in p.items]
 
-    def sentence(self) -> str:
-        """BAB IV's sentence, with the figure from the data."""
+    def sentence(self, decimal: str = ".") -> str:
+        """BAB IV's sentence, with the figure from the data in the number style
+        ``decimal`` (a percentage has no thousands to separate)."""
         if self.percent is None:
             return _("%(unit)s has no follow-up plan items yet.") % {"unit": self.plan.unit.name}
         return _(
             "%(unit)s has followed up its follow-up plan (rencana tindak lanjut) by "
             "%(percent)s%% (the percentage is realised follow-ups / planned follow-ups "
             "x 100%%)."
-        ) % {"unit": self.plan.unit.name, "percent": _percent_words(self.percent)}
+        ) % {
+            "unit": self.plan.unit.name,
+            "percent": _percent_words(self.percent).replace(".", decimal),
+        }
 
 
 def _percent_words(value: Fraction) -> str:
@@ -450,9 +454,10 @@ class PublicFollowup:
 
     view: PlanView
     rows: list[tuple[str, str, PlanItem, list[Evidence]]]  # number, element, item, evidence
+    sentence: str  # BAB IV's sentence in the unit's number style
 
 
-def public_followup(unit: Unit, period: Period) -> PublicFollowup | None:
+def public_followup(unit: Unit, period: Period, decimal: str = ".") -> PublicFollowup | None:
     plan = Plan.objects.filter(unit=unit, period=period, status=Plan.Status.FINAL).first()
     if plan is None:
         return None
@@ -462,7 +467,7 @@ def public_followup(unit: Unit, period: Period) -> PublicFollowup | None:
         for p in view.priorities
         for i in p.items
     ]
-    return PublicFollowup(view=view, rows=rows)
+    return PublicFollowup(view=view, rows=rows, sentence=view.sentence(decimal))
 
 
 def public_evidence(unit: Unit, period: Period, evidence_id: int) -> Evidence | None:

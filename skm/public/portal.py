@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from skm.org.models import Agency, Service, Unit
+from skm.reports.data import DEFAULT_NUMBER_STYLE, number_styles
+from skm.reports.models import ReportProfile
 from skm.surveys.models import Period, Publication
 from skm.surveys.publication import PublishedResult, published_result
 from skm.surveys.selectors import period_in_force
@@ -48,6 +50,7 @@ class PortalUnit:
     published: bool = False  # /p/<unit>/ exists
     result: PublishedResult | None = None  # the latest publication with an IKM shown
     matched_services: list[Service] = field(default_factory=list)
+    number_style: str = DEFAULT_NUMBER_STYLE  # the unit's, as its documents print figures
 
     @property
     def can_fill(self) -> bool:
@@ -76,9 +79,9 @@ def _open_unit_ids(units: list[Unit]) -> set[int]:
 
 
 def _fingerprint() -> str:
-    """What the list depends on, in four aggregate queries: any unit, service, period or
-    publication added, changed (its ``updated_at``), deleted or moved to another status,
-    and the date, change it."""
+    """What the list depends on, in five aggregate queries: any unit, service, period,
+    publication or report settings (the number style) added, changed (its ``updated_at``),
+    deleted or moved to another status, and the date, change it."""
     parts = [
         timezone.localdate().isoformat(),
         Unit.objects.aggregate(n=Count("id"), t=Max("updated_at")),
@@ -89,6 +92,7 @@ def _fingerprint() -> str:
             .order_by("status")
         ),
         Publication.objects.aggregate(n=Count("id"), last=Max("id"), t=Max("published_at")),
+        ReportProfile.objects.aggregate(n=Count("id"), t=Max("updated_at")),  # number style
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -126,6 +130,7 @@ def _public_units() -> list[PortalUnit]:
         unit__in=[u.pk for u in listed if u.pk in open_ids], is_active=True
     ).order_by(Lower("name")):  # as the form's list (skm.public.forms.service_choices)
         services.setdefault(service.unit_id, []).append(service)
+    styles = number_styles(listed)
     rows = []
     for unit in listed:
         above = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
@@ -137,6 +142,7 @@ def _public_units() -> list[PortalUnit]:
                 survey_open=unit.pk in open_ids,
                 invitation_only=unit.invitation_required,
                 published=unit.pk in publications,
+                number_style=styles[unit.pk],
             )
         )
     for row in rows:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from skm.org.models import Unit
 from skm.public.portal import survey_url
+from skm.reports.data import number_style
 from skm.surveys.models import Publication
 from skm.surveys.publication import (
     open_data_rows,
@@ -63,6 +64,7 @@ def unit_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
             {
                 "data": data,
                 "unit": unit,
+                "number_style": number_style(unit),
                 "archive": publications[1:],
                 "is_latest": True,
                 "followup": _followup(unit, publications[0]),
@@ -85,6 +87,7 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
             {
                 "data": data,
                 "unit": unit,
+                "number_style": number_style(unit),
                 "followup": _followup(unit, publication),
                 "survey_url": survey_url(unit),
             },
@@ -95,7 +98,7 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
 def _followup(unit: Unit, publication: Publication):
     from skm.plans.selectors import public_followup
 
-    return public_followup(unit, publication.period)
+    return public_followup(unit, publication.period, number_style(unit))
 
 
 @require_safe
@@ -124,7 +127,8 @@ def widget(request: HttpRequest, unit_slug: str) -> HttpResponse:
     if publication is None:
         return _not_found(request)
     data = published_result(publication)
-    return _cached(render(request, "publication/widget.html", {"data": data, "unit": unit}))
+    context = {"data": data, "unit": unit, "number_style": number_style(unit)}
+    return _cached(render(request, "publication/widget.html", context))
 
 
 def _open_data_headers(response: HttpResponse) -> HttpResponse:

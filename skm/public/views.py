@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from skm.org.models import Service, Unit
 from skm.public.forms import SurveyForm
+from skm.reports.data import number_style
 from skm.surveys import abuse
 from skm.surveys.invitations import (
     InvitationError,
@@ -228,7 +229,12 @@ def thanks(request: HttpRequest, unit_slug: str) -> HttpResponse:
     return render(
         request,
         "public/thanks.html",
-        {"unit": unit, "publication": publication, "result": result},
+        {
+            "unit": unit,
+            "publication": publication,
+            "result": result,
+            "number_style": number_style(unit),
+        },
     )
 
 

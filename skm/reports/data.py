@@ -151,6 +151,35 @@ def report_profile(unit: Unit) -> ReportProfile:
     return ReportProfile(unit=unit)
 
 
+# A unit with no settings anywhere above it prints the Indonesian comma (91,83; 24.000).
+DEFAULT_NUMBER_STYLE = ReportProfile.Decimal.COMMA.value
+
+
+def number_style(unit: Unit) -> str:
+    """The number style of the unit's documents, which its screens follow too."""
+    return report_profile(unit).decimal
+
+
+def number_styles(units) -> dict[int, str]:
+    """The number style of each unit, by id, in one query (pages listing many units)."""
+    chains = {
+        unit.pk: [int(part) for part in unit.path.strip("/").split("/") if part] or [unit.pk]
+        for unit in units
+    }
+    wanted = {pk for chain in chains.values() for pk in chain}
+    saved = dict(ReportProfile.objects.filter(unit_id__in=wanted).values_list("unit_id", "decimal"))
+    return {
+        pk: next((saved[up] for up in reversed(chain) if up in saved), DEFAULT_NUMBER_STYLE)
+        for pk, chain in chains.items()
+    }
+
+
+def shared_number_style(styles: dict[int, str]) -> str:
+    """One style for a figure about several units (a total): theirs when they agree."""
+    found = set(styles.values())
+    return found.pop() if len(found) == 1 else DEFAULT_NUMBER_STYLE
+
+
 def section_text(unit: Unit, period: Period, report: str, key: str, label: str) -> str:
     saved = ReportText.objects.filter(unit=unit, period=period, report=report, key=key).first()
     if saved is not None:

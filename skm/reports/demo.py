@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from skm.org.models import Unit
-from skm.reports.models import PublicationMedium, ReportText, SurveyPhoto
+from skm.org.models import Agency, Unit
+from skm.reports.models import PublicationMedium, ReportProfile, ReportText, SurveyPhoto
 from skm.reports.texts import RESULTS
 from skm.surveys.models import Period
 
@@ -130,4 +130,15 @@ def demo_publication_media(unit: Unit, period: Period) -> None:
             published_on=day,
             description=description,
             upload=_capture(kind, description),
+        )
+
+
+def demo_number_style(agency: Agency) -> None:
+    """The demo prints its numbers as the seed report does, with the decimal point (91.83),
+    on screens and in documents; a new unit's default is the Indonesian comma (issue #15,
+    point 13). Set on each top-level unit, which the units below inherit."""
+    for unit in Unit.objects.filter(agency=agency, parent__isnull=True):
+        # get_or_create: a choice someone made on the settings page is kept.
+        ReportProfile.objects.get_or_create(
+            unit=unit, defaults={"decimal": ReportProfile.Decimal.POINT}
         )

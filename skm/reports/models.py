@@ -50,7 +50,7 @@ class ReportProfile(TimeStampedModel):
     rank = models.CharField(_("rank / grade (pangkat/golongan)"), max_length=120, blank=True)
     nip = models.CharField(_("NIP"), max_length=30, blank=True)
     decimal = models.CharField(
-        _("decimal separator"), max_length=1, choices=Decimal.choices, default=Decimal.POINT
+        _("decimal separator"), max_length=1, choices=Decimal.choices, default=Decimal.COMMA
     )
 
     class Meta:

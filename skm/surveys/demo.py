@@ -333,6 +333,9 @@ def demo_load() -> DemoSummary:
     end = dt.date(today.year, 6, 30) if first_half else dt.date(today.year, 12, 31)
     for owner, population in ((dukcapil, 24_000), (dinkes, 61_000)):
         _period(owner, name, start, end, population=population, status=Period.Status.OPEN)
+    from skm.reports.demo import demo_number_style  # the reports app is built on this one
+
+    demo_number_style(agency)
     return DemoSummary(agency=agency, created=_footprint() != before)
 
 

@@ -32,8 +32,8 @@ def phone(browser):
 
 @pytest.fixture
 def published(unit, period):
-    """The unit's last semester, closed and published (91.67, 5 respondents), and a period
-    open today."""
+    """The unit's last semester, closed and published (91,67 in a new unit's Indonesian
+    number style, 5 respondents), and a period open today."""
     for _ in range(5):
         response_create(period=period, unit=unit, channel="paper", answers=ANSWERS)
     publication_publish(period=period, unit=unit)
@@ -67,7 +67,7 @@ def test_citizen_finds_a_unit_fills_the_survey_and_sees_the_results(
     card = phone.locator(".portal-unit")
     assert card.count() == 1
     assert card.locator("h3").inner_text() == unit.name
-    assert card.locator("[data-testid=portal-ikm] .ikm-figure").inner_text() == "IKM 91.67"
+    assert card.locator("[data-testid=portal-ikm] .ikm-figure").inner_text() == "IKM 91,67"
     assert card.locator("a.matched").inner_text() == service.name  # its list is open
     axe_check(phone)
 
@@ -113,7 +113,7 @@ def test_citizen_finds_a_unit_fills_the_survey_and_sees_the_results(
     with phone.expect_navigation():
         phone.get_by_role("link", name=f"Lihat hasil survei {unit.name}").click()
     assert phone.url == f"{live_server.url}/p/{unit.slug}/"
-    assert phone.get_by_test_id("ikm-value").inner_text() == "91.67"
+    assert phone.get_by_test_id("ikm-value").inner_text() == "91,67"  # the unit's style
     assert fits(phone)
     axe_check(phone)
     # and from the results back to the survey

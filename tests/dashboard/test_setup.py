@@ -265,7 +265,7 @@ def test_preview_shows_the_sample_without_saving(manager_client, unit, questionn
         HTTP_ACCEPT_LANGUAGE="id",
     )
     page = response.content.decode()
-    assert f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1200" in page
+    assert f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1.200" in page
     assert not Period.objects.filter(unit=unit).exists()
 
 

@@ -97,7 +97,7 @@ def test_the_next_periods_results_page_shows_the_effect_of_done_items(
     page = client.get(f"/staf/unit/{unit.slug}/hasil/?periode={next_period.slug}")
     text = page.content.decode()
     assert "Apakah tindak lanjut Semester I 2025 menaikkan nilai?" in text
-    assert "+25.00" in text  # U3: 50.00 -> 75.00
+    assert "+25,00" in text  # U3: 50,00 -> 75,00 (a new unit's comma)
 
 
 def test_skm_plan_prints_the_plan_and_its_json(realised, unit, capsys):

@@ -54,14 +54,14 @@ def test_published_ikm_shown_only_for_a_closed_published_period(client, unit, pe
     # published but still open: listed with its results page, no figure (docs/privacy.md)
     assert _cards(html) == [unit.slug]
     assert f'href="/p/{unit.slug}/"' in html and ">Lihat hasil<" in html
-    assert "91.67" not in html and 'data-testid="portal-ikm"' not in html
+    assert "91,67" not in html and 'data-testid="portal-ikm"' not in html
     # not open today: no "Isi survei"
     assert f'href="/s/{unit.slug}/"' not in html
     assert "Saat ini tidak ada survei yang dibuka." in html
 
     _close(period)
     html = client.get("/").content.decode()
-    assert '<span class="ikm-figure">IKM 91.67</span>' in html
+    assert '<span class="ikm-figure">IKM 91,67</span>' in html
     assert "Mutu pelayanan A: Sangat Baik" in html
     assert "Periode survei Semester I 2025" in html
 
@@ -76,12 +76,12 @@ def test_unpublished_and_small_results_never_show(client, unit, child, period):
     open_period_for(unit, name="Semester II")  # both listed, for their open survey
     html = client.get("/").content.decode()
     assert _cards(html) == [unit.slug, child.slug]
-    assert "91.67" not in html and "/p/" not in html
+    assert "91,67" not in html and "/p/" not in html
 
     publication_publish(period=period, unit=child)  # 4 respondents: minimum-cell rule
     html = client.get("/").content.decode()
     assert f'href="/p/{child.slug}/"' in html
-    assert "91.67" not in html
+    assert "91,67" not in html
 
 
 def test_invitation_units_say_how_to_take_part(client, unit):
@@ -199,7 +199,7 @@ def test_the_list_is_cached_until_what_it_shows_changes(client, unit, period):
     assert len(again) <= 5 < len(first)
     # closing the period (a status change only) shows its figure at once
     _close(period)
-    assert "IKM 91.67" in client.get("/").content.decode()
+    assert "IKM 91,67" in client.get("/").content.decode()
     # so do a withdrawal, a new open survey and a new service
     publication_unpublish(period=period, unit=unit)
     assert _cards(client.get("/").content.decode()) == []

@@ -13,7 +13,7 @@ def test_without_a_publication_no_result_is_shown(client, unit, period):
     assert page.status_code == 200
     assert "Terima kasih atas penilaian yang telah Anda berikan" in html
     assert "Nilai IKM" not in html
-    assert "91.67" not in html
+    assert "91,67" not in html
 
 
 def _close(period):
@@ -27,7 +27,7 @@ def test_latest_publication_is_shown_with_grade_and_period(client, unit, period)
     publication_publish(period=period, unit=unit)
     _close(period)
     html = client.get(f"/s/{unit.slug}/terima-kasih/").content.decode()
-    assert '<span class="value">91.67</span>' in html
+    assert '<span class="value">91,67</span>' in html
     assert '<span class="grade">Mutu pelayanan A: Sangat Baik</span>' in html
     assert "Periode survei Semester I 2025 (1 Januari 2025 s.d. 30 Juni 2025)" in html
     assert "Jumlah responden: 5" in html
@@ -43,10 +43,10 @@ def test_an_open_period_or_a_small_one_shows_no_figure(client, unit, child, peri
     publication_publish(period=period, unit=unit)
     publication_publish(period=period, unit=child)
     html = client.get(f"/s/{unit.slug}/terima-kasih/").content.decode()
-    assert "91.67" not in html and "Jumlah responden" not in html
+    assert "91,67" not in html and "Jumlah responden" not in html
     _close(period)
     html = client.get(f"/s/{child.slug}/terima-kasih/").content.decode()
-    assert "91.67" not in html and "Jumlah responden" not in html
+    assert "91,67" not in html and "Jumlah responden" not in html
 
 
 def test_publication_without_answers_shows_nothing(client, unit, period):

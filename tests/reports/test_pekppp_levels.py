@@ -122,8 +122,9 @@ def test_levels_of_a_unit_that_did_everything(unit, world):
     assert levels.periods == [world["first"], world["second"], world["current"]]
     assert levels.periods_in_year == 1
     assert levels.last_result.period == world["second"]
-    assert levels.last_result.ikm == "97.22" and levels.last_result.grade == "A"
-    assert levels.last_result.text == "97.22 (A, Sangat Baik), Semester II 2025"
+    # a new unit's number style: the Indonesian comma
+    assert levels.last_result.ikm == "97,22" and levels.last_result.grade == "A"
+    assert levels.last_result.text == "97,22 (A, Sangat Baik), Semester II 2025"
     assert [m.published_on.year for m in levels.media] == [2026] * 4
     assert levels.media_count == 3  # poster, Instagram, Facebook
     assert levels.plans == [world["plan"]]
@@ -149,12 +150,12 @@ def test_levels_of_a_unit_that_did_everything(unit, world):
 
 
 def test_the_unit_number_style_and_a_partial_plan(unit, world):
-    ReportProfile.objects.create(unit=unit, decimal=",")
+    ReportProfile.objects.create(unit=unit, decimal=".")  # the seed's point, chosen
     plan = world["plan"]
     item = plan.priorities.first().items.order_by("position").first()
     realisation_update(item, status="belum", done_on=None, description="", obstacles="", user=None)
     levels = unit_levels(unit, 2026)
-    assert levels.last_result.ikm == "97,22"
+    assert levels.last_result.ikm == "97.22"
     assert levels.percent_realised == Fraction(50)
     assert levels.formula.endswith("= 1/2 × 100% = 50%")
     assert realisation_formula(3, 2, ",").endswith("= 2/3 × 100% = 66,67%")
@@ -181,7 +182,7 @@ def test_a_survey_below_the_krejcie_morgan_sample_is_level_1(unit):
     levels = unit_levels(unit, 2026)
     assert levels.indicator_6.score == 1
     assert "10 responden, kurang dari sampel minimal 278" in levels.indicator_6.basis
-    assert "populasi 1,000" in levels.indicator_6.basis  # the unit's number style
+    assert "populasi 1.000" in levels.indicator_6.basis  # the unit's number style
     # a later survey that reaches its sample does not hide the earlier one
     _period(unit, "Semester I 2026", dt.date(2026, 1, 1), dt.date(2026, 6, 30))
     levels = unit_levels(unit, 2026)

@@ -138,3 +138,20 @@ def test_results_children_rank_the_puskesmas_and_pool_the_dinas(demo, capsys):
     with pytest.raises(SystemExit) as exit_info:
         call_command("results", "--unit", DUKCAPIL, "--period", "semester-i-2025", "--children")
     assert exit_info.value.code == 2
+
+
+def test_demo_keeps_the_seed_decimal_point_on_every_unit(demo):
+    """A new unit prints the Indonesian comma; the demo prints as the seed report does."""
+    from skm.plans.demo import demo_plans
+    from skm.reports.data import number_styles
+    from skm.reports.models import ReportProfile
+
+    units = list(Unit.objects.all())
+    assert set(number_styles(units).values()) == {"."}
+    demo_plans(demo.agency)  # the signatory joins the style on the Dukcapil unit
+    profile = ReportProfile.objects.get(unit__slug=DUKCAPIL)
+    assert (profile.decimal, profile.nip) == (".", "196905251990031005")
+    # a choice made afterwards on the settings page survives loading the demo again
+    ReportProfile.objects.filter(unit__slug=DUKCAPIL).update(decimal=",")
+    demo_load()
+    assert ReportProfile.objects.get(unit__slug=DUKCAPIL).decimal == ","
