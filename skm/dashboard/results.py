@@ -72,7 +72,10 @@ class ResultsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.periods = periods
         self.services = {s.slug: s for s in services}
-        self.fields["periode"].choices = [(p.slug, _period_label(p)) for p in periods]
+        # The owner is named only for a period of a unit above (a long option is cut).
+        self.fields["periode"].choices = [
+            (p.slug, p.name if p.unit_id == unit.pk else _period_label(p)) for p in periods
+        ]
         self.fields["layanan"].choices = [("", _("All services"))] + [
             (s.slug, service_label(s, unit)) for s in self.services.values()
         ]

@@ -122,7 +122,11 @@ def bar_chart(
     hatched and labelled, so that the marking does not rest on colour alone. Labels wrap
     at word boundaries (about 30 characters a line) and the row grows with them."""
     lo, hi = Decimal(low), Decimal(high)
-    left, right, top = 250, 120, 40
+    values = [number(b.value, decimal) + (f" {b.note}" if b.note else "") for b in bars]
+    # The value label stands right of its bar: a full bar's "100.00 (prioritas)" needs
+    # room beyond the plot (about 8 px a character in bold DejaVu Sans at 13 px).
+    right = max(120, 10 + 8 * max((len(v) for v in values), default=0))
+    left, top = 250, 40
     plot = 700 - left - right
     wrapped = [_lines(label, 30) for label in _distinct([bar.label for bar in bars])]
     rows = [max(30, LINE * len(lines) + 12) for lines in wrapped]
@@ -151,7 +155,7 @@ def bar_chart(
                     f'text-anchor="middle">{_e(letter)} ≥ {_e(number(value, decimal))}</text>'
                 )
     y = top
-    for bar, lines, row in zip(bars, wrapped, rows, strict=True):
+    for bar, lines, row, label in zip(bars, wrapped, rows, values, strict=True):
         middle = y + row / 2
         parts.append(_label(lines, x=left - 8, middle=middle, css="bar-label", anchor="end"))
         if bar.value is None:
@@ -169,7 +173,6 @@ def bar_chart(
                 f'<rect class="bar-hatch" x="{left}" y="{middle - 10:.1f}" '
                 f'width="{end - left:.1f}" height="20" fill="url(#{ident}-hatch)"/>'
             )
-        label = number(bar.value, decimal) + (f" {bar.note}" if bar.note else "")
         parts.append(
             f'<text class="bar-value{" marked" if bar.marked else ""}" x="{end + 6:.1f}" '
             f'y="{middle + 4.5:.1f}">{_e(label)}</text>'

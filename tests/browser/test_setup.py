@@ -35,7 +35,7 @@ def test_unit_admin_sets_up_a_sub_unit_services_and_a_period(live_server, deskto
     sample = page.get_by_test_id("sample")
     assert sample.inner_text().strip() == ""
     page.locator("#id_population").press_sequentially("1200", delay=60)
-    expected = f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1200"
+    expected = f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1.200"
     page.wait_for_selector(f"[data-testid=sample]:has-text('{expected}')")
     page.screenshot(path="/tmp/setup-period-form.png", full_page=True)
     page.get_by_role("button", name="Simpan periode").click()
@@ -66,7 +66,7 @@ def test_without_javascript_the_sample_shows_on_request_and_after_saving(live_se
         page.fill("#id_population", "1200")
         assert page.get_by_test_id("sample").inner_text().strip() == ""
         page.get_by_role("button", name="Tampilkan sampel minimal").click()
-        expected = f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1200"
+        expected = f"Sampel minimal: {required_sample(1200)} responden untuk populasi 1.200"
         assert expected in page.get_by_test_id("sample").inner_text()
         assert not Period.objects.filter(unit=unit).exists()
         page.get_by_role("button", name="Simpan periode").click()

@@ -67,9 +67,9 @@ def _close(period: Period) -> None:
 
 
 def _selected_period(page) -> str:
-    """The period chosen in the page's period select, by its address name (slug); the
-    results page labels its options "<period> – <unit>", the plan and reports pages
-    "<period>"."""
+    """The period chosen in the page's period select, by its address name (slug); each
+    option starts with the period's name (the results page adds " – <unit>" for a period
+    of a unit above)."""
     option = page.locator("#id_periode option:checked")
     period = Period.objects.get(slug=option.get_attribute("value"))
     assert option.inner_text().strip().startswith(period.name)

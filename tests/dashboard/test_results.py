@@ -239,3 +239,13 @@ def test_unknown_table_is_404(client, admin_user, unit, tree):
     client.force_login(admin_user)
     assert client.get(_url(unit), {"format": "csv", "table": "nope"}).status_code == 404
     assert client.get(_url(unit), {"format": "pdf", "table": "elements"}).status_code == 404
+
+
+def test_the_period_select_names_the_owner_only_for_a_period_of_a_unit_above(
+    client, admin_user, unit, child, period
+):
+    client.force_login(admin_user)
+    own = client.get(f"/staf/unit/{unit.slug}/hasil/").content.decode()
+    assert f'<option value="{period.slug}" selected>{period.name}</option>' in own
+    below = client.get(f"/staf/unit/{child.slug}/hasil/").content.decode()
+    assert f"{period.name} – {unit.name}</option>" in below

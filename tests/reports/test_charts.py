@@ -88,3 +88,25 @@ def test_line_chart_points_labels_and_breaks():
     assert texts[-2:] == ["91.76", "93.40"]
     # gridlines every point from 91 to 94, then the periods
     assert texts[:7] == ["91", "92", "93", "94", "S2 2024", "S1 2025", "S2 2025"]
+
+
+def test_a_full_bar_keeps_its_whole_value_label_inside_the_chart():
+    """A score of 100 with its note ("100.00 (prioritas)") ends where the plot ends; its
+    label used to run past the chart's right edge and lose its last letters. Rendered with
+    Cairo: the last columns of the image stay blank."""
+    import io
+
+    import cairosvg
+    from PIL import Image
+
+    svg = bar_chart(
+        [Bar("U1 Persyaratan", "100.00", True, "(prioritas)"), Bar("U2", "91.02")], title="t"
+    )
+    drawn = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=str(svg).encode()))).convert("RGBA")
+    image = Image.new("RGBA", drawn.size, "white")
+    image.alpha_composite(drawn)
+    image = image.convert("L")
+    width, height = image.size
+    edge = [image.getpixel((x, y)) for x in range(width - 6, width) for y in range(height)]
+    assert min(edge) > 200  # nothing dark: the label ends before the edge
+    assert "100.00 (prioritas)" in _texts(svg)
