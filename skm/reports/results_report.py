@@ -29,8 +29,9 @@ from skm.reports.data import (
 from skm.reports.texts import RESULTS
 from skm.surveys.models import Period, Response
 from skm.surveys.results import (
-    _intervals_apart,
+    comparable,
     element_significant,
+    ikm_significant,
     profile_breakdowns,
     results_by_service,
     unit_trend,
@@ -73,11 +74,16 @@ def results_blocks(
 
     # -- generated sentences ---------------------------------------------------------------
     if result.ikm_text:
+        # Below a sufficient sample no interval is printed, as on the results page
+        # (skm.method.sample_sufficient; docs/cycle.md).
+        interval = (
+            f" (selang kepercayaan 95%: {_ci(result.ci95, num)})"
+            if result.ci95 and result.sample_sufficient
+            else ""
+        )
         headline = (
             f"Survei Kepuasan Masyarakat {unit.name} {label} dijawab oleh {num(str(n))} "
-            f"responden. Nilai IKM adalah {num(result.ikm_text)} (selang kepercayaan 95%: "
-            f"{num(result.ci95[0]) if result.ci95 else '-'} sampai "
-            f"{num(result.ci95[1]) if result.ci95 else '-'}), mutu pelayanan "
+            f"responden. Nilai IKM adalah {num(result.ikm_text)}{interval}, mutu pelayanan "
             f"{result.grade.letter} ({result.grade.performance})."
         )
     else:
@@ -98,16 +104,18 @@ def results_blocks(
         before = previous.result
         diff = result.ikm - before.ikm
         word = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
-        real = _intervals_apart(result.ci95, before.ci95)
         change = (
             f"Dibanding {previous.period.name} (IKM {num(before.ikm_text)}), nilai IKM {word}"
             + (f" {num(str(round_half_up(abs(diff), 2)))} poin" if diff else "")
             + (
                 "; perubahan ini bermakna secara statistik (selang kepercayaan 95% kedua periode "
                 "tidak bertumpang tindih)."
-                if real
+                if ikm_significant(result, before)
                 else "; selang kepercayaan 95% kedua periode bertumpang tindih, sehingga perubahan "
                 "ini belum dapat disebut nyata."
+                if comparable(result, before)
+                else "; jumlah responden salah satu periode belum memenuhi sampel minimal, "
+                "sehingga perubahan ini belum dapat disebut nyata."
             )
         )
     sample = ""
@@ -291,13 +299,15 @@ def _profile_blocks(period: Period, unit: Unit, d: str) -> list:
 
 
 def _element_blocks(result, num, d: str) -> list:
+    # Intervals only on a sufficient sample, as on the results page ("-" otherwise).
+    shown = result.sample_sufficient
     rows = [
         [
             str(i),
             f"{e.code} {e.name}",
             num(e.nrr_text),
             num(e.score_text),
-            f"{num(e.ci95[0])} - {num(e.ci95[1])}" if e.ci95 else "-",
+            f"{num(e.ci95[0])} - {num(e.ci95[1])}" if e.ci95 and shown else "-",
             f"{e.grade.letter} ({e.grade.performance})" if e.grade else "-",
         ]
         for i, e in enumerate(result.elements, 1)
@@ -308,7 +318,7 @@ def _element_blocks(result, num, d: str) -> list:
             f"IKM unit layanan ({num(str(result.respondents))} responden)",
             num(result.index_text),
             num(result.ikm_text),
-            f"{num(result.ci95[0])} - {num(result.ci95[1])}" if result.ci95 else "-",
+            f"{num(result.ci95[0])} - {num(result.ci95[1])}" if result.ci95 and shown else "-",
             f"{result.grade.letter} ({result.grade.performance})" if result.grade else "-",
         ]
     )
@@ -388,18 +398,25 @@ def _analysis_blocks(period: Period, unit: Unit, result, previous, highest, num)
             if before is not None and before.score is not None:
                 diff = round_half_up(e.score - before.score, 2)
                 word = "naik" if diff > 0 else "turun" if diff < 0 else "tetap"
-                apart = _intervals_apart(e.ci95, before.ci95)
+                judged = comparable(result, previous.result)
                 facts.append(
                     f"Dibanding {previous.period.name} ({num(before.score_text)}"
-                    + (f"; selang kepercayaan 95% {_ci(before.ci95, num)}" if before.ci95 else "")
+                    + (
+                        f"; selang kepercayaan 95% {_ci(before.ci95, num)}"
+                        if before.ci95 and judged
+                        else ""
+                    )
                     + f"), nilai {word}"
                     + (f" {num(str(abs(diff)))} poin" if diff else "")
-                    + (f" (periode ini: {_ci(e.ci95, num)})" if e.ci95 else "")
+                    + (f" (periode ini: {_ci(e.ci95, num)})" if e.ci95 and judged else "")
                     + (
                         "; kedua selang tidak bertumpang tindih, sehingga perubahannya nyata."
-                        if apart
+                        if element_significant(result, previous.result, e.code)
                         else "; kedua selang bertumpang tindih, sehingga perubahannya belum dapat"
                         " disebut nyata."
+                        if judged
+                        else "; sampel salah satu periode belum mencukupi, sehingga perubahannya"
+                        " belum dapat disebut nyata."
                     )
                 )
         low = e.counts[0] + e.counts[1]
@@ -505,7 +522,7 @@ def _conclusion(result, previous, num) -> list[str]:
         )
     if previous is not None and result.ikm is not None and previous.result.ikm is not None:
         diff = round_half_up(result.ikm - previous.result.ikm, 2)
-        real = _intervals_apart(result.ci95, previous.result.ci95)
+        real = ikm_significant(result, previous.result)
         trend = "membaik" if diff > 0 else "menurun" if diff < 0 else "tidak berubah"
         lines.append(
             f"Dibanding {previous.period.name}, kinerja pelayanan {trend}"

@@ -444,9 +444,7 @@ def unit_trend(unit: Unit) -> list[TrendRow]:
                 period=period,
                 result=result,
                 change=change_text(result.ikm, previous.ikm if previous else None),
-                significant=previous is not None
-                and _both_sufficient(result, previous)
-                and _intervals_apart(result.ci95, previous.ci95),
+                significant=previous is not None and ikm_significant(result, previous),
                 comparable=previous is None or _both_sufficient(result, previous),
             )
         )
@@ -457,6 +455,17 @@ def _both_sufficient(current: SurveyResult, previous: SurveyResult) -> bool:
     """No change is called significant when either side rests on too few respondents
     (skm.method.sample_sufficient; docs/cycle.md)."""
     return current.sample_sufficient and previous.sample_sufficient
+
+
+def ikm_significant(current: SurveyResult, previous: SurveyResult) -> bool:
+    """The one rule for calling a change of IKM significant, on screens and in documents:
+    both periods reached a sufficient sample and their 95% intervals do not overlap."""
+    return _both_sufficient(current, previous) and _intervals_apart(current.ci95, previous.ci95)
+
+
+def comparable(current: SurveyResult, previous: SurveyResult) -> bool:
+    """Whether a change may be judged at all (both samples sufficient)."""
+    return _both_sufficient(current, previous)
 
 
 def element_significant(current: SurveyResult, previous: SurveyResult, code: str) -> bool:

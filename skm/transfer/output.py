@@ -97,8 +97,11 @@ def render_table(result: SurveyResult, *, file_label: str | None = None) -> str:
         ikm = _number(result.ikm_text)
         if grade is not None:
             ikm += f" (mutu {grade.letter}, {grade.performance})"
+    # As the results page: no interval below a sufficient sample (docs/cycle.md).
     ci95 = (
         f"{_number(result.ci95[0])} - {_number(result.ci95[1])}"
+        if result.ci95 is not None and result.sample_sufficient
+        else f"{_DASH} (sampel belum cukup)"
         if result.ci95 is not None
         else _DASH
     )

@@ -170,3 +170,38 @@ def test_kata_pengantar_comes_before_the_lists_in_both_formats(demo, tmp_path):
         "DAFTAR GAMBAR",
         "RINGKASAN EKSEKUTIF",
     ], firsts
+
+
+def test_a_small_sample_is_printed_as_the_results_page_shows_it(settings, tmp_path, unit, period):
+    """Issue #15, point 7, in the document: below a sufficient sample the Laporan Hasil
+    prints no confidence interval and calls no change significant or overlapping; it says
+    the sample is short. Before, it printed both intervals and "bermakna secara statistik"
+    for 10 of 278 respondents."""
+    import datetime as dt
+
+    from skm.surveys.services import period_create
+    from tests.plans.conftest import store
+
+    settings.DATA_DIR = tmp_path
+    earlier = period_create(
+        unit=unit,
+        name="Semester II 2024",
+        kind=Period.Kind.SEMESTER,
+        start_date=dt.date(2024, 7, 1),
+        end_date=dt.date(2024, 12, 31),
+        population=40,
+        status=Period.Status.CLOSED,
+    )
+    store(earlier, unit, 40, low={"U3": 1, "U7": 1, "U9": 1},
+          when=dt.datetime(2024, 8, 1, 9, tzinfo=dt.UTC))  # fmt: skip
+    store(period, unit, 10, low={})  # all 4: far above the earlier period, 10 of 278
+    result = period_result(period, unit=unit)
+    assert not result.sample_sufficient and result.ci95 is not None
+
+    docx = Document(io.BytesIO(build("hasil", unit=unit, period=period, fmt="docx").content))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert "selang kepercayaan 95%:" not in text
+    assert "bermakna secara statistik" not in text and "tidak bertumpang tindih" not in text
+    assert "belum memenuhi sampel minimal, sehingga perubahan ini belum dapat disebut nyata" in text
+    table = _table(docx, "Tabel 3.6")
+    assert {row[4] for row in table[1:]} == {"-"}  # the interval column

@@ -99,12 +99,12 @@ def test_table_layout():
     labels = [line.split(" : ", 1)[0] for line in lines[14:]]
     assert len({len(label) for label in labels}) == 1  # the colons line up
     summary = {k.strip(): v for k, v in (line.split(" : ", 1) for line in lines[14:])}
-    ci = result_29().ci95
     assert summary == {
         "Jumlah responden": "29",
         "Nilai indeks (NI)": "3.6590",
         "IKM unit pelayanan": "91.48 (mutu A, Sangat Baik)",
-        "Interval kepercayaan 95%": f"{ci[0]} - {ci[1]}",
+        # 29 respondents, no population: under the minimum of 30, as the results page says
+        "Interval kepercayaan 95%": "- (sampel belum cukup)",
         "Pembobotan": "exact (1/9 per unsur)",
         "Unsur prioritas": (
             "U3 Waktu Penyelesaian (86.21); U2 Sistem, Mekanisme, dan Prosedur (87.07); "
@@ -142,3 +142,12 @@ def test_table_with_an_unanswered_element():
     assert [c.strip() for c in row.split("|")][2:] == ["-", "-", "-", "-"]
     assert "IKM unit pelayanan       : - (tidak dapat dihitung; unsur tanpa jawaban: U9)" in text
     assert "Interval kepercayaan 95% : -" in text
+
+
+def test_the_interval_is_printed_once_the_sample_is_sufficient():
+    """The same 29 respondents as the census of a population of 29 (docs/cycle.md)."""
+    result = result_29(population=29)
+    assert result.sample_sufficient
+    text = render_table(result, file_label="data.csv")
+    line = next(x for x in text.splitlines() if x.startswith("Interval kepercayaan 95%"))
+    assert line.split(" : ", 1)[1] == f"{result.ci95[0]} - {result.ci95[1]}"
