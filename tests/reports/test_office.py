@@ -186,3 +186,32 @@ def test_table_of_contents_pages_without_a_resident_office_come_from_a_conversio
     assert libreoffice_pages(_docx(), entries) == {"dua": 2, "bab": 3}
     settings.DOCX_TOC_LIBREOFFICE = False
     assert libreoffice_pages(_docx(), entries) is None
+
+
+@needs_office
+def test_an_office_that_asks_to_be_started_again_after_its_pipe_appeared(monkeypatch):
+    """Seen on a loaded machine: the first start with a new profile opened its pipe and only
+    then ended with "start me again" (exit 81); the client then waited a minute for an
+    office that was gone. Here a stand-in makes the pipe's file and ends with 81; the real
+    office must be started again while the client waits, and the layout come back."""
+    real = Office._popen_here
+    calls = []
+
+    def first_asks_again(self):
+        calls.append(self._pipe)
+        if len(calls) > 1:
+            return real(self)
+        socket = Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{self._pipe}"
+        return subprocess.Popen(
+            ["/bin/sh", "-c", f'touch "{socket}"; sleep 0.5; rm -f "{socket}"; exit 81']
+        )
+
+    monkeypatch.setattr(Office, "_popen_here", first_asks_again)
+    office = Office()
+    try:
+        started = time.monotonic()
+        assert office.layout(_docx()) == EXPECTED
+        assert len(calls) >= 2 and len(set(calls)) == 1  # started again, same pipe
+        assert time.monotonic() - started < office_module.START_SECONDS
+    finally:
+        office.stop()

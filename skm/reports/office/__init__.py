@@ -213,18 +213,7 @@ class Office:
         source = self._folder / "doc.docx"
         source.write_bytes(docx)
         try:
-            done = subprocess.run(  # noqa: S603 (fixed arguments, our own files)
-                [
-                    settings.OFFICE_PYTHON,
-                    str(HERE / "client.py"),
-                    self._pipe,
-                    str(source),
-                    str(START_SECONDS),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=START_SECONDS + LAYOUT_SECONDS,
-            )
+            done = self._client(settings, source)
         finally:
             source.unlink(missing_ok=True)
         if done.returncode == 4:
@@ -234,6 +223,31 @@ class Office:
         if done.returncode != 0:
             raise ValueError(f"exit {done.returncode}: {done.stderr.strip()[-500:]}")
         return [(int(page), str(text)) for page, text in json.loads(done.stdout)]
+
+    def _client(self, settings, source: Path) -> subprocess.CompletedProcess:
+        """Run the client while watching the office: a first start with a new profile may
+        open its pipe and only then end with "start me again" (exit 81; seen on a loaded
+        machine), so the office is started again under the same pipe name while the client
+        keeps trying to connect, instead of the client waiting START_SECONDS for nobody."""
+        args = [settings.OFFICE_PYTHON, str(HERE / "client.py"), self._pipe, str(source)]
+        client = subprocess.Popen(  # noqa: S603 (fixed arguments, our own files)
+            [*args, str(START_SECONDS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + START_SECONDS + LAYOUT_SECONDS
+        while True:
+            try:
+                out, err = client.communicate(timeout=0.2)
+                return subprocess.CompletedProcess(args, client.returncode, out, err)
+            except subprocess.TimeoutExpired:
+                if self._process is not None and self._process.poll() == RESTART:
+                    self._process = self._popen()
+                if time.monotonic() > deadline:
+                    client.kill()
+                    client.communicate()
+                    raise
 
     def _give_up(self, reason: str) -> None:
         """No resident office in this process for RETRY_SECONDS (each document meanwhile
