@@ -185,17 +185,26 @@ def unit_delete_blockers(unit: Unit) -> list[str]:
 
     Every relation to a unit counts, whatever its ``on_delete``: a membership or a report
     setting would be deleted silently by the database, so they refuse too. Only the
-    unit's own services are deleted with it, and only while nothing names them.
+    unit's own services are deleted with it, while nothing names them, and the role
+    invitations that can no longer be used (accepted, withdrawn or expired: the roles they
+    gave are memberships, which do count).
     """
+    from django.utils import timezone
+
+    from skm.org.models import RoleInvitation
+
     kinds: list[str] = []
     for relation in _relations(Unit):
         model = relation.related_model
+        rows = model._base_manager.filter(**{relation.field.name: unit})  # deleted ones too
+        if model is RoleInvitation:
+            rows = rows.filter(closed_at=None, expires_at__gt=timezone.now())
         if model is Service:  # its services go with it, unless something names them
             for named in _relations(Service):
-                rows = named.related_model._base_manager
-                if rows.filter(**{f"{named.field.name}__unit": unit}).exists():
+                naming = named.related_model._base_manager
+                if naming.filter(**{f"{named.field.name}__unit": unit}).exists():
                     kinds.append(_kind(named.related_model))
-        elif model._base_manager.filter(**{relation.field.name: unit}).exists():  # deleted too
+        elif rows.exists():
             kinds.append(_("sub-units") if model is Unit else _kind(model))
     return list(dict.fromkeys(kinds))
 
@@ -215,7 +224,7 @@ def unit_delete_refusal(unit: Unit) -> str:
 def unit_delete(*, unit: Unit) -> None:
     """Delete a unit added by mistake, with its unused services: only while nothing else
     points at it (no sub-unit, response, even a deleted one, period, plan, publication,
-    kiosk, role, report setting ...). Who may is decided by the caller
+    kiosk, role, open role invitation, report setting ...). Who may is decided by the caller
     (``skm.org.access.manages_place``: the place above the unit)."""
     from django.db.models import ProtectedError
 

@@ -168,6 +168,24 @@ def test_a_unit_with_anything_recorded_is_not_deleted(agency, unit, child, make,
     assert Unit.objects.filter(pk=child.pk).exists()
 
 
+def test_a_closed_role_invitation_goes_with_the_unit(agency, unit, child):
+    """Withdrawn, accepted or expired, it gives nothing any more (an accepted one's role is
+    a membership, which keeps the unit); deleted with the unit and recorded."""
+    from skm.org.models import RoleInvitation
+    from skm.org.services import role_invitation_close
+
+    withdrawn, _token = role_invitation_create(unit=child, role=Role.OPERATOR)
+    role_invitation_close(withdrawn)
+    expired, _token = role_invitation_create(unit=child, role=Role.OPERATOR)
+    RoleInvitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
+    assert unit_delete_blockers(child) == []
+    unit_delete(unit=child)
+    assert not RoleInvitation.objects.filter(pk__in=[withdrawn.pk, expired.pk]).exists()
+    assert AuditEvent.objects.filter(
+        model="org.roleinvitation", object_id=str(withdrawn.pk), action="delete"
+    ).exists()
+
+
 def test_the_database_refuses_what_the_check_did_not_see(agency, unit, child, monkeypatch):
     """on_delete=PROTECT stays the last word: a sub-unit added after the check."""
     from skm.org import services
