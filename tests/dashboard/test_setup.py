@@ -643,6 +643,9 @@ def test_deleting_an_empty_sub_unit_asks_first_then_goes_to_the_unit_above(
     assert "Unit UPT Contoh dihapus." in response.content.decode()
     assert not Unit.objects.filter(pk=child_pk).exists()
     assert not Service.objects.filter(unit_id=child_pk).exists()
+    # the deletion stays in the trail of the administrator of the unit above
+    trail = manager_client.get(reverse("dashboard:audit") + "?action=delete").content.decode()
+    assert "UPT Contoh" in trail
 
 
 def test_a_unit_with_records_shows_why_it_stays(manager_client, unit, child, period):
