@@ -310,6 +310,7 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
     """
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Substr
+    from django.utils import timezone
 
     _lock_tree(unit.agency_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -373,6 +374,7 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
     subtree.exclude(pk=unit.pk).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + (depth - unit.depth),
+        updated_at=timezone.now(),  # what caches keyed on the units' changes see
     )
     unit.parent, unit.path, unit.depth = parent, new_path, depth
     unit.save(update_fields=["parent", "path", "depth", "updated_at"])
