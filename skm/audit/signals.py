@@ -201,8 +201,18 @@ def _post_save(sender, instance, created, **kwargs) -> None:
 
 
 def _post_delete(sender, instance, **kwargs) -> None:
+    from skm.org.models import Unit
+
+    scopes = None
+    if isinstance(instance, Unit):
+        # The deleted unit is in nobody's tree any more: its deletion belongs to the
+        # administrators of the unit above (of the whole agency for a unit at the top).
+        scopes = [(instance.parent_id, instance.agency_id)]
     record(
-        "delete", instance=instance, changes={k: [v, None] for k, v in _snapshot(instance).items()}
+        "delete",
+        instance=instance,
+        changes={k: [v, None] for k, v in _snapshot(instance).items()},
+        scopes=scopes,
     )
 
 

@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skm.method import required_sample
-from skm.org.access import MANAGE_ROLES, agency_for_user, unit_for_user
+from skm.org.access import (
+    MANAGE_ROLES,
+    agency_for_user,
+    manages_place,
+    unit_for_user,
+    units_for_user,
+)
 from skm.org.models import Service, Unit
 from skm.org.services import (
     service_add,
@@ -32,6 +38,9 @@ from skm.org.services import (
     service_update,
     sub_unit_create,
     unit_create,
+    unit_delete,
+    unit_delete_refusal,
+    unit_move,
     unit_rename,
 )
 from skm.reports.data import number_style
@@ -84,6 +93,44 @@ class ServiceForm(NameForm):
     )
 
 
+# The value of "the top of the agency's tree" in the move form (a unit is its id).
+TOP = "puncak"
+
+
+class MoveForm(forms.Form):
+    """Where to place a unit and its sub-units: a unit the user administers (not this unit
+    or one below it) or, for a role on the whole agency, the top of the tree."""
+
+    parent = forms.ChoiceField(
+        label=gettext_lazy("New place: below"),
+        help_text=gettext_lazy(
+            "The units below this one move with it. Addresses (slugs) and QR posters stay."
+        ),
+    )
+
+    def __init__(self, *args, unit: Unit, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        places = list(
+            units_for_user(user, MANAGE_ROLES)
+            .filter(agency_id=unit.agency_id)
+            .exclude(path__startswith=unit.path)
+            .exclude(pk=unit.parent_id)
+            .order_by("path")
+        )
+        top = min((p.depth for p in places), default=0)
+        choices: list[tuple[str, str]] = [("", _("Choose a unit"))]
+        if unit.parent_id is not None and manages_place(user, unit.agency_id, None):
+            choices.append((TOP, _("(the top of the tree)")))
+        # indented by depth, as the tree above (no-break spaces survive in an option)
+        choices += [(str(p.pk), "\u00a0\u00a0\u00a0" * (p.depth - top) + p.name) for p in places]
+        self.fields["parent"].choices = choices
+        self.places = {str(p.pk): p for p in places}
+
+    def clean_parent(self) -> Unit | None:
+        value = self.cleaned_data["parent"]
+        return None if value == TOP else self.places[value]
+
+
 def _tree(unit: Unit) -> list[Unit]:
     """The unit and every unit below it, in tree order, with their services."""
     units = list(unit.subtree().prefetch_related("services").order_by("path"))
@@ -106,38 +153,46 @@ def unit_setup(request: HttpRequest, unit_slug: str) -> HttpResponse:
     rename = NameForm(prefix="rename", initial={"name": unit.name})
     sub_unit = NameForm(prefix="unit")
     service = NameForm(prefix="service")
+    # moving or deleting needs the place above the unit (docs/setup.md)
+    in_place = manages_place(request.user, unit.agency_id, unit.parent)
+    move = MoveForm(prefix="move", unit=unit, user=request.user) if in_place else None
     failed = False
     if request.method == "POST":
         action = request.POST.get("action")
-        forms_by_action = {"rename": rename, "add_unit": sub_unit, "add_service": service}
-        if action not in forms_by_action:
-            return redirect("dashboard:unit_setup", unit_slug=unit.slug)
-        prefix = {"rename": "rename", "add_unit": "unit", "add_service": "service"}[action]
-        form = NameForm(request.POST, prefix=prefix)
-        if action == "rename":
-            rename = form
-        elif action == "add_unit":
-            sub_unit = form
-        else:
-            service = form
-        if form.is_valid():
-            name = form.cleaned_data["name"]
-            try:
-                if action == "rename":
-                    unit_rename(unit=unit, name=name)
-                    message = _("The unit is now called %(name)s.")
-                elif action == "add_unit":
-                    sub_unit_create(parent=unit, name=name)
-                    message = _("Unit %(name)s added below this unit.")
-                else:
-                    service_add(unit=unit, name=name)
-                    message = _("Service %(name)s added.")
-            except ValidationError as error:
-                form.add_error("name", error)
-            else:
-                messages.success(request, message % {"name": name})
+        prefixes = {"rename": "rename", "add_unit": "unit", "add_service": "service"}
+        if action == "move" and move is not None:
+            move = MoveForm(request.POST, prefix="move", unit=unit, user=request.user)
+            if _move(request, unit, move):
                 return redirect("dashboard:unit_setup", unit_slug=unit.slug)
-        failed = True
+            failed = True
+        elif action not in prefixes:
+            return redirect("dashboard:unit_setup", unit_slug=unit.slug)
+        else:
+            form = NameForm(request.POST, prefix=prefixes[action])
+            if action == "rename":
+                rename = form
+            elif action == "add_unit":
+                sub_unit = form
+            else:
+                service = form
+            if form.is_valid():
+                name = form.cleaned_data["name"]
+                try:
+                    if action == "rename":
+                        unit_rename(unit=unit, name=name)
+                        message = _("The unit is now called %(name)s.")
+                    elif action == "add_unit":
+                        sub_unit_create(parent=unit, name=name)
+                        message = _("Unit %(name)s added below this unit.")
+                    else:
+                        service_add(unit=unit, name=name)
+                        message = _("Service %(name)s added.")
+                except ValidationError as error:
+                    form.add_error("name", error)
+                else:
+                    messages.success(request, message % {"name": name})
+                    return redirect("dashboard:unit_setup", unit_slug=unit.slug)
+            failed = True
     return render(
         request,
         "dashboard/setup_units.html",
@@ -148,9 +203,74 @@ def unit_setup(request: HttpRequest, unit_slug: str) -> HttpResponse:
             "rename_form": rename,
             "unit_form": sub_unit,
             "service_form": service,
+            "move_form": move,
+            "in_place": in_place,
+            "not_in_place": "" if in_place else _not_in_place(unit.parent),
+            "refusal": unit_delete_refusal(unit) if in_place else "",
         },
         status=400 if failed else 200,
     )
+
+
+def _move(request: HttpRequest, unit: Unit, form: MoveForm) -> bool:
+    """The move asked for, with its message; False with the reason at the field."""
+    if not form.is_valid():
+        return False
+    parent = form.cleaned_data["parent"]
+    try:
+        unit_move(unit=unit, parent=parent)
+    except ValidationError as error:
+        form.add_error("parent", error)
+        return False
+    if parent is None:
+        text = _("%(name)s is now at the top of the tree.") % {"name": unit.name}
+    else:
+        text = _("%(name)s is now below %(parent)s.") % {"name": unit.name, "parent": parent.name}
+    messages.success(request, text)
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_remove(request: HttpRequest, unit_slug: str) -> HttpResponse:
+    """Deleting a unit added by mistake: the confirmation (GET), the deletion (POST).
+    Only an administrator of the place above it, and only while nothing is recorded for it
+    (``unit_delete_blockers``); then back to the unit above, or to the agency's tree."""
+    unit = _managed_unit(request, unit_slug)
+    parent = unit.parent
+    if not manages_place(request.user, unit.agency_id, parent):
+        messages.error(request, _not_in_place(parent))
+        return redirect("dashboard:unit_setup", unit_slug=unit.slug)
+    if request.method == "POST":
+        try:
+            unit_delete(unit=unit)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("dashboard:unit_setup", unit_slug=unit.slug)
+        messages.success(request, _("Unit %(name)s deleted.") % {"name": unit.name})
+        if parent is not None:
+            return redirect("dashboard:unit_setup", unit_slug=parent.slug)
+        return redirect("dashboard:agency_units", agency_slug=unit.agency.slug)
+    return render(
+        request,
+        "dashboard/setup_unit_delete.html",
+        {
+            "unit": unit,
+            "refusal": unit_delete_refusal(unit),
+            "services": unit.services.order_by("name"),
+        },
+    )
+
+
+def _not_in_place(parent: Unit | None) -> str:
+    if parent is None:
+        return _(
+            "Only an administrator of the whole agency can move or delete a unit at the top "
+            "of the tree."
+        )
+    return _(
+        "Only an administrator of %(parent)s (the unit above) can move or delete this unit."
+    ) % {"parent": parent.name}
 
 
 @login_required

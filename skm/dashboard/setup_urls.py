@@ -7,6 +7,7 @@ from skm.dashboard import setup
 urlpatterns = [
     path("instansi/<slug:agency_slug>/unit/", setup.agency_units, name="agency_units"),
     path("unit/<slug:unit_slug>/pengaturan/", setup.unit_setup, name="unit_setup"),
+    path("unit/<slug:unit_slug>/pengaturan/hapus/", setup.unit_remove, name="unit_remove"),
     path(
         "unit/<slug:unit_slug>/pengaturan/layanan/<slug:service_slug>/",
         setup.service_edit,

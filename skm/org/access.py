@@ -83,6 +83,19 @@ def user_can(user: AbstractBaseUser | AnonymousUser, unit: Unit, roles: Iterable
     return units_for_user(user, roles).filter(pk=unit.pk).exists()
 
 
+def manages_place(
+    user: AbstractBaseUser | AnonymousUser, agency_id: int, parent: Unit | None
+) -> bool:
+    """Whether the user administers a place in an agency's tree: below ``parent`` (an
+    administrator of that unit or of one above it), or, for None, the top of the tree (a
+    role on the whole agency). Deleting a unit needs its place; moving one needs its old
+    and its new place, so a unit administrator moves and deletes the units below their
+    unit, never their own unit (docs/setup.md)."""
+    if parent is not None:
+        return user_can(user, parent, MANAGE_ROLES)
+    return agencies_for_user(user, MANAGE_ROLES).filter(pk=agency_id).exists()
+
+
 def account_in_reach(user: AbstractBaseUser | AnonymousUser, person: AbstractBaseUser) -> bool:
     """Whether ``user`` may disable, re-enable or otherwise change ``person``'s account.
 

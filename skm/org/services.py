@@ -46,6 +46,9 @@ def unit_create(
         raise ValidationError(_("The unit needs a name."))
     if parent is not None and parent.agency_id != agency.id:
         raise ValidationError(_("A unit must belong to the same agency as its parent unit."))
+    _lock_tree(agency.id)
+    if parent is not None:  # its path as it is now (a move may have changed it)
+        parent = Unit.objects.get(pk=parent.pk)
     if slug is None:
 
         def taken(s: str) -> bool:
@@ -145,6 +148,237 @@ def service_delete(*, service: Service) -> None:
         service.delete()
     except ProtectedError as error:
         raise refused from error
+
+
+# --------------------------------------------------------------------------------------
+# Correcting the tree: deleting a unit added by mistake, moving a subtree (docs/setup.md)
+
+
+def _lock_tree(agency_id: int) -> None:
+    """Serialise the edits of one agency's tree (a move reads paths that another move or a
+    new unit could be changing): the agency's row is locked until the transaction ends."""
+    list(Agency.objects.select_for_update().filter(pk=agency_id).values_list("pk", flat=True))
+
+
+def _relations(model):
+    """Every relation that points at ``model``, except the audit trail's, which keeps the
+    events of a deleted unit on purpose (no database constraint, nothing done on delete)."""
+    from django.db import models
+
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created
+        and not f.concrete
+        and (f.one_to_many or f.one_to_one)
+        and f.on_delete is not models.DO_NOTHING
+    ]
+
+
+def _kind(model) -> str:
+    return str(model._meta.verbose_name_plural)
+
+
+def unit_delete_blockers(unit: Unit) -> list[str]:
+    """What keeps ``unit`` from being deleted, as kinds of records ("sub-units",
+    "periods", "responses", ...); empty when it can go.
+
+    Every relation to a unit counts, whatever its ``on_delete``: a membership or a report
+    setting would be deleted silently by the database, so they refuse too. Only the
+    unit's own services are deleted with it, while nothing names them, and the role
+    invitations that can no longer be used (accepted, withdrawn or expired: the roles they
+    gave are memberships, which do count).
+    """
+    from django.utils import timezone
+
+    from skm.org.models import RoleInvitation
+
+    kinds: list[str] = []
+    for relation in _relations(Unit):
+        model = relation.related_model
+        rows = model._base_manager.filter(**{relation.field.name: unit})  # deleted ones too
+        if model is RoleInvitation:
+            rows = rows.filter(closed_at=None, expires_at__gt=timezone.now())
+        if model is Service:  # its services go with it, unless something names them
+            for named in _relations(Service):
+                naming = named.related_model._base_manager
+                if naming.filter(**{f"{named.field.name}__unit": unit}).exists():
+                    kinds.append(_kind(named.related_model))
+        elif rows.exists():
+            kinds.append(_("sub-units") if model is Unit else _kind(model))
+    return list(dict.fromkeys(kinds))
+
+
+def unit_delete_refusal(unit: Unit) -> str:
+    """Why ``unit`` cannot be deleted, as the pages say it; empty when it can."""
+    blockers = unit_delete_blockers(unit)
+    if not blockers:
+        return ""
+    return _(
+        "%(unit)s cannot be deleted: it still has %(records)s. Only a unit added by "
+        "mistake, with nothing recorded for it yet, can be deleted."
+    ) % {"unit": unit.name, "records": ", ".join(blockers)}
+
+
+@transaction.atomic
+def unit_delete(*, unit: Unit) -> None:
+    """Delete a unit added by mistake, with its unused services: only while nothing else
+    points at it (no sub-unit, response, even a deleted one, period, plan, publication,
+    kiosk, role, open role invitation, report setting ...). Who may is decided by the caller
+    (``skm.org.access.manages_place``: the place above the unit)."""
+    from django.db.models import ProtectedError
+
+    _lock_tree(unit.agency_id)
+    refusal = unit_delete_refusal(unit)
+    if refusal:
+        raise ValidationError(refusal)
+    try:
+        for service in Service.objects.filter(unit=unit):
+            service.delete()
+        unit.delete()
+    except ProtectedError as error:  # something was added meanwhile: the database refuses
+        raise ValidationError(
+            _("%(unit)s cannot be deleted: records were added to it meanwhile.")
+            % {"unit": unit.name}
+        ) from error
+
+
+def _owned_records_leaving(subtree, lost: list[int]):
+    """The first record of a unit in ``subtree`` that names something owned by a unit in
+    ``lost`` (a period, a service), as (model, the thing named); None when there is none.
+
+    Found by walking the models: any model with a foreign key to a unit and another to a
+    model that itself belongs to a unit (``unit``), so a new kind of record is covered
+    without a change here. Responses come first, deleted and held ones included.
+    """
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    def unit_field(model):
+        try:
+            field = model._meta.get_field("unit")
+        except FieldDoesNotExist:  # not a unit's record
+            return None
+        return field if getattr(field, "related_model", None) is Unit else None
+
+    response = apps.get_model("surveys", "Response")
+    ordered = [response, *(m for m in apps.get_models() if m is not response)]
+    for model in ordered:
+        own = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.related_model is Unit and f.db_constraint
+        ]
+        named = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey)
+            and f.related_model is not Unit
+            and unit_field(f.related_model) is not None
+        ]
+        for own_field in own:
+            for named_field in named:
+                target_id = (
+                    model._base_manager.filter(
+                        **{
+                            f"{own_field.name}__in": subtree,
+                            f"{named_field.name}__unit_id__in": lost,
+                        }
+                    )
+                    .values_list(named_field.attname, flat=True)
+                    .first()
+                )
+                if target_id is not None:
+                    target = named_field.related_model._base_manager.select_related("unit").get(
+                        pk=target_id
+                    )
+                    return model, target
+    return None
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
+    """Place ``unit`` and everything below it under ``parent`` (None: the top of the tree).
+
+    The slugs stay (printed on QR posters); the paths and depths of the whole subtree are
+    recomputed in one statement. Refused: another agency, below itself or one of its own
+    units, a name a new sibling already has, and a move that would take a record of the
+    subtree away from the unit it depends on: a response (or a plan, a report, a kiosk...)
+    in a period, or naming a service, of a unit above that would no longer be above.
+    Who may is decided by the caller (``skm.org.access.manages_place``, old and new place).
+    """
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Substr
+    from django.utils import timezone
+
+    _lock_tree(unit.agency_id)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if parent is not None:
+        parent = Unit.objects.select_for_update().get(pk=parent.pk)
+        if parent.agency_id != unit.agency_id:
+            raise ValidationError(_("A unit must belong to the same agency as its parent unit."))
+        if parent.path.startswith(unit.path):
+            raise ValidationError(
+                _("%(unit)s cannot be placed below itself or below one of its own sub-units.")
+                % {"unit": unit.name}
+            )
+    if unit.parent_id == (parent.pk if parent else None):
+        raise ValidationError(_("%(unit)s is already there.") % {"unit": unit.name})
+    siblings = Unit.objects.filter(agency_id=unit.agency_id, parent=parent)
+    if _name_taken(siblings, unit.name, unit.pk):
+        raise ValidationError(
+            _("A unit named %(name)s is already below %(parent)s.")
+            % {"name": unit.name, "parent": parent.name}
+            if parent
+            else _("A unit named %(name)s is already at the top of the tree.") % {"name": unit.name}
+        )
+    old_path = unit.path
+    new_path = f"{parent.path if parent else '/'}{unit.pk}/"
+    subtree = Unit.objects.filter(path__startswith=old_path)
+    longest = max(len(p) for p in subtree.values_list("path", flat=True))
+    if longest - len(old_path) + len(new_path) > Unit._meta.get_field("path").max_length:
+        raise ValidationError(_("The tree would become too deep there."))
+    staying = {int(i) for i in (parent.path if parent else "").strip("/").split("/") if i}
+    lost = [int(i) for i in old_path.strip("/").split("/")[:-1] if int(i) not in staying]
+    if lost:
+        found = _owned_records_leaving(subtree.values("pk"), lost)
+        if found is not None:
+            model, target = found
+            values = {
+                "unit": unit.name,
+                "records": _kind(model),
+                "name": getattr(target, "name", None) or str(target),
+                "owner": target.unit.name,
+            }
+            if target._meta.label == "surveys.Period":
+                message = _(
+                    "%(unit)s cannot be moved there: it (or a unit below it) has %(records)s "
+                    "in the period %(name)s of %(owner)s, which would no longer cover it."
+                )
+            elif isinstance(target, Service):
+                message = _(
+                    "%(unit)s cannot be moved there: it (or a unit below it) has %(records)s "
+                    "naming the service %(name)s of %(owner)s, which would no longer be "
+                    "above it."
+                )
+            else:
+                message = _(
+                    "%(unit)s cannot be moved there: it (or a unit below it) has %(records)s "
+                    "tied to %(name)s of %(owner)s, which would no longer be above it."
+                )
+            raise ValidationError(message % values)
+    depth = parent.depth + 1 if parent else 0
+    # the units below first (their parent does not change: no audit event, the moved
+    # unit's own event records the move), then the unit itself through save (audited)
+    subtree.exclude(pk=unit.pk).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + (depth - unit.depth),
+        updated_at=timezone.now(),  # what caches keyed on the units' changes see
+    )
+    unit.parent, unit.path, unit.depth = parent, new_path, depth
+    unit.save(update_fields=["parent", "path", "depth", "updated_at"])
+    return unit
 
 
 @transaction.atomic

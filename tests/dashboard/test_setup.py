@@ -529,3 +529,147 @@ def test_a_sub_units_periods_page_shows_the_period_above(client, unit, child, pe
     assert "Periode unit di atas juga mencakup unit ini" in page
     assert period.name in page
     assert reverse("dashboard:period_setup", args=[unit.slug, period.slug]) not in page
+
+
+# -- correcting the tree: moving and deleting units ------------------------------------------
+
+
+def _agency_admin(client, unit):
+    admin = member(unit, "admin-instansi", Role.AGENCY_ADMIN)
+    Membership.objects.filter(user=admin).update(unit=None)
+    client.force_login(admin)
+    return admin
+
+
+def test_an_agency_admin_moves_a_sub_unit_to_another_parent(client, agency, unit, child):
+    _agency_admin(client, unit)
+    other = unit_create(agency=agency, name="Dinas Lain")
+    below = unit_create(agency=agency, name="Bidang Lain", parent=other)
+    url = reverse("dashboard:unit_setup", args=[child.slug])
+    page = client.get(url).content.decode()
+    # every place the unit could go, indented by depth; never itself or its own units
+    assert '<option value="puncak">(puncak pohon)</option>' in page
+    assert f'<option value="{below.pk}">\xa0\xa0\xa0Bidang Lain</option>' in page
+    assert f'<option value="{child.pk}"' not in page
+    assert f'<option value="{unit.pk}"' not in page  # where it is now
+    response = client.post(url, {"action": "move", "move-parent": str(below.pk)}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "UPT Contoh kini berada di bawah Bidang Lain." in response.content.decode()
+    child.refresh_from_db()
+    assert (child.parent, child.path, child.depth) == (below, f"{below.path}{child.pk}/", 2)
+    response = client.post(url, {"action": "move", "move-parent": "puncak"}, follow=True)
+    assert "UPT Contoh kini berada di puncak pohon." in response.content.decode()
+    child.refresh_from_db()
+    assert (child.parent, child.path) == (None, f"/{child.pk}/")
+
+
+def test_a_refused_move_says_why_at_the_field(client, agency, unit, child, period):
+    _agency_admin(client, unit)
+    other = unit_create(agency=agency, name="Dinas Lain")
+    response_create(
+        period=period, unit=child, channel="paper", answers={f"U{i}": 3 for i in range(1, 10)}
+    )
+    url = reverse("dashboard:unit_setup", args=[child.slug])
+    response = client.post(url, {"action": "move", "move-parent": str(other.pk)})
+    assert response.status_code == 400
+    assert (
+        "memiliki responden pada periode Semester I 2025 milik Dinas Contoh, yang tidak akan "
+        "lagi mencakupnya." in response.content.decode()
+    )
+    grandchild = unit_create(agency=agency, name="Pos Pelayanan", parent=child)
+    response = client.post(
+        reverse("dashboard:unit_setup", args=[unit.slug]),
+        {"action": "move", "move-parent": str(grandchild.pk)},  # not offered: its own unit
+    )
+    assert response.status_code == 400
+    assert "Masukkan pilihan yang valid." in response.content.decode()
+    child.refresh_from_db()
+    assert child.parent == unit
+
+
+def test_a_unit_admin_moves_and_deletes_below_their_unit_never_their_unit(
+    client, agency, unit, child, other_unit
+):
+    client.force_login(member(unit, "admin-dinas", Role.UNIT_ADMIN))
+    own = reverse("dashboard:unit_setup", args=[unit.slug])
+    page = client.get(own).content.decode()
+    assert "Hanya administrator seluruh instansi yang dapat memindahkan" in page
+    assert 'name="move-parent"' not in page
+    assert reverse("dashboard:unit_remove", args=[unit.slug]) not in page
+    client.post(own, {"action": "move", "move-parent": str(other_unit.pk)})
+    response = client.post(reverse("dashboard:unit_remove", args=[unit.slug]), follow=True)
+    assert "Hanya administrator seluruh instansi" in response.content.decode()
+    unit.refresh_from_db()
+    assert unit.parent is None
+
+    # the sub-unit: moved below another of their units, never to the top or elsewhere
+    sibling = unit_create(agency=agency, name="UPT Selatan", parent=unit)
+    url = reverse("dashboard:unit_setup", args=[child.slug])
+    page = client.get(url).content.decode()
+    assert 'value="puncak"' not in page
+    assert f'<option value="{other_unit.pk}"' not in page
+    for place in ("puncak", str(other_unit.pk)):
+        response = client.post(url, {"action": "move", "move-parent": place})
+        assert response.status_code == 400
+    child.refresh_from_db()
+    assert child.parent == unit
+    assert client.post(url, {"action": "move", "move-parent": str(sibling.pk)}).status_code == 302
+    child.refresh_from_db()
+    assert child.parent == sibling
+
+    # the administrator of the sub-unit cannot move or delete it
+    client.force_login(member(child, "admin-upt", Role.UNIT_ADMIN))
+    page = client.get(url).content.decode()
+    assert "Hanya administrator UPT Selatan (unit di atasnya)" in page
+    client.post(reverse("dashboard:unit_remove", args=[child.slug]))
+    assert Unit.objects.filter(pk=child.pk).exists()
+
+
+def test_deleting_an_empty_sub_unit_asks_first_then_goes_to_the_unit_above(
+    manager_client, unit, child
+):
+    service_create(unit=child, name="Layanan salah ketik")
+    setup_page = manager_client.get(reverse("dashboard:unit_setup", args=[child.slug]))
+    remove = reverse("dashboard:unit_remove", args=[child.slug])
+    assert remove in setup_page.content.decode()
+    confirm = manager_client.get(remove)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "ikut dihapus:</p>" not in text and "Layanan salah ketik" in text
+    assert Unit.objects.filter(pk=child.pk).exists()  # asking deletes nothing
+    child_pk = child.pk
+    response = manager_client.post(remove, follow=True)
+    assert response.redirect_chain == [(reverse("dashboard:unit_setup", args=[unit.slug]), 302)]
+    assert "Unit UPT Contoh dihapus." in response.content.decode()
+    assert not Unit.objects.filter(pk=child_pk).exists()
+    assert not Service.objects.filter(unit_id=child_pk).exists()
+    # the deletion stays in the trail of the administrator of the unit above
+    trail = manager_client.get(reverse("dashboard:audit") + "?action=delete").content.decode()
+    assert "UPT Contoh" in trail
+
+
+def test_a_unit_with_records_shows_why_it_stays(manager_client, unit, child, period):
+    response_create(
+        period=period, unit=child, channel="paper", answers={f"U{i}": 3 for i in range(1, 10)}
+    )
+    member(child, "operator-upt", Role.OPERATOR)
+    reason = (
+        "UPT Contoh tidak dapat dihapus: unit ini masih memiliki keanggotaan, responden, "
+        "rekapitulasi sel. Hanya unit yang ditambahkan karena keliru"
+    )
+    remove = reverse("dashboard:unit_remove", args=[child.slug])
+    page = manager_client.get(reverse("dashboard:unit_setup", args=[child.slug])).content.decode()
+    assert reason in page and remove not in page
+    confirm = manager_client.get(remove).content.decode()
+    assert reason in confirm and "<form" not in confirm.split("<main", 1)[-1]
+    response = manager_client.post(remove, follow=True)
+    assert reason in response.content.decode()
+    assert Unit.objects.filter(pk=child.pk).exists()
+
+
+def test_an_agency_admin_deletes_a_unit_at_the_top(client, agency, unit):
+    _agency_admin(client, unit)
+    mistake = unit_create(agency=agency, name="Dinas Salah Ketik")
+    response = client.post(reverse("dashboard:unit_remove", args=[mistake.slug]))
+    assert response["Location"] == reverse("dashboard:agency_units", args=[agency.slug])
+    assert not Unit.objects.filter(name="Dinas Salah Ketik").exists()
