@@ -655,7 +655,7 @@ def test_a_unit_with_records_shows_why_it_stays(manager_client, unit, child, per
     member(child, "operator-upt", Role.OPERATOR)
     reason = (
         "UPT Contoh tidak dapat dihapus: unit ini masih memiliki keanggotaan, responden, "
-        "rekapitulasi sel. Hanya unit yang ditambahkan karena keliru"
+        "rekapitulasi jawaban. Hanya unit yang ditambahkan karena keliru"
     )
     remove = reverse("dashboard:unit_remove", args=[child.slug])
     page = manager_client.get(reverse("dashboard:unit_setup", args=[child.slug])).content.decode()
