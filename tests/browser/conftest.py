@@ -38,6 +38,17 @@ def browser():
         browser.close()
 
 
+PHONE = {"width": 390, "height": 844}  # a citizen's phone
+
+
+@pytest.fixture
+def phone(browser):
+    """A citizen's phone (390x844, touch, Indonesian)."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def desktop(browser):
     """A staff member's desktop browser (1366x900, Indonesian)."""

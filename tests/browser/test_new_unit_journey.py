@@ -16,12 +16,11 @@ from skm.method import MINIMUM_RESPONDENTS, required_sample
 from skm.org.models import Unit
 from skm.surveys import abuse
 from skm.surveys.models import Period, Response
-from tests.browser.conftest import sub_unit_set_up
+from tests.browser.conftest import PHONE, sub_unit_set_up
 from tests.public.helpers import ANSWERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 # A small population: everyone must answer (fewer than the minimum of respondents).
 POPULATION = 3
 

@@ -10,24 +10,16 @@ from skm.org.services import service_create, unit_create
 from skm.surveys import abuse
 from skm.surveys.models import Response
 from skm.surveys.services import publication_publish, response_create
+from tests.browser.conftest import PHONE
 from tests.public.helpers import ANSWERS, open_period_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
 def _no_wait(monkeypatch):
     monkeypatch.setattr(abuse, "MIN_FILL_SECONDS", 0)
     cache.clear()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ from django.core.cache import cache
 from skm.surveys import abuse
 from skm.surveys.invitations import invitation_mint
 from skm.surveys.models import Invitation, Response
+from tests.browser.conftest import PHONE
 from tests.public.helpers import ANSWERS, open_period_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +19,6 @@ def _no_wait(monkeypatch):
     # A script fills the form in a second or two; the live server runs in this process.
     monkeypatch.setattr(abuse, "MIN_FILL_SECONDS", 0)
     cache.clear()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True)
-    yield context.new_page()
-    context.close()
 
 
 def focused(page) -> dict:
