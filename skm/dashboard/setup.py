@@ -447,8 +447,8 @@ def _with_live_sample(form: PeriodFieldsForm, target: str) -> PeriodFieldsForm:
     return form
 
 
-def _sample_text(population: int, unit: Unit) -> str:
-    style = number_style(unit)  # the figures as the unit's documents print them
+def _sample_text(population: int, style: str) -> str:
+    """The sample sentence, its figures in the unit's number style (``number_style``)."""
     return _(
         "Minimum sample: %(required)s respondents for a population of %(population)s "
         "(Krejcie-Morgan)."
@@ -464,13 +464,14 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
     """The unit's periods and the form that opens a new one ("Preview" shows the sample
     without saving, for a browser without JavaScript)."""
     unit = _managed_unit(request, unit_slug)
+    style = number_style(unit)
     preview = None
     if request.method == "POST":
         form = PeriodForm(request.POST, unit=unit)
         if form.is_valid():
             data = form.cleaned_data
             if "preview" in request.POST:
-                preview = _sample_text(data["population"], unit)
+                preview = _sample_text(data["population"], style)
             else:
                 try:
                     period = period_open(
@@ -489,13 +490,13 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
                     messages.success(
                         request,
                         _("Period %(name)s saved. %(sample)s")
-                        % {"name": period.name, "sample": _sample_text(period.population, unit)},
+                        % {"name": period.name, "sample": _sample_text(period.population, style)},
                     )
                     return redirect(
                         "dashboard:period_setup", unit_slug=unit.slug, period_slug=period.slug
                     )
         elif form["population"].value() and not form.errors.get("population"):
-            preview = _sample_text(form.cleaned_data["population"], unit)
+            preview = _sample_text(form.cleaned_data["population"], style)
     else:
         name, start, end = _semester(timezone.localdate())
         form = PeriodForm(
@@ -515,7 +516,7 @@ def period_list(request: HttpRequest, unit_slug: str) -> HttpResponse:
         "dashboard/setup_periods.html",
         {
             "unit": unit,
-            "number_style": number_style(unit),
+            "number_style": style,
             "form": _with_live_sample(form, "sample"),
             "preview": preview,
             "periods": [{"period": p, "deleted_on": retention_date(p.end_date)} for p in periods],
@@ -542,9 +543,8 @@ def period_sample(request: HttpRequest, unit_slug: str) -> JsonResponse:
             {"required": None, "text": _("The population must be a whole number of at least 1.")}
         )
     population = int(raw)
-    return JsonResponse(
-        {"required": required_sample(population), "text": _sample_text(population, unit)}
-    )
+    text = _sample_text(population, number_style(unit))
+    return JsonResponse({"required": required_sample(population), "text": text})
 
 
 class QuestionnaireChoiceForm(forms.Form):
@@ -569,6 +569,7 @@ def _period(request: HttpRequest, unit_slug: str, period_slug: str) -> tuple[Uni
 def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpResponse:
     """One period: its dates, sample, status and questionnaire (chosen or reworded)."""
     unit, period = _period(request, unit_slug, period_slug)
+    style = number_style(unit)
     answered = period_has_answers(period)
     elements = questionnaire_elements(period)
     choice = QuestionnaireChoiceForm(unit=unit, initial={"questionnaire": period.questionnaire})
@@ -589,7 +590,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
                     messages.success(
                         request,
                         _("Period %(name)s saved. %(sample)s")
-                        % {"name": period.name, "sample": _sample_text(period.population, unit)},
+                        % {"name": period.name, "sample": _sample_text(period.population, style)},
                     )
                     return redirect(request.path)
             period.refresh_from_db()
@@ -640,7 +641,7 @@ def period_setup(request: HttpRequest, unit_slug: str, period_slug: str) -> Http
         {
             "unit": unit,
             "period": period,
-            "number_style": number_style(unit),
+            "number_style": style,
             "required": required_sample(period.population) if period.population else None,
             "deleted_on": retention_date(period.end_date),
             "years": settings.RETENTION_YEARS,

@@ -57,6 +57,7 @@ def unit_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
     if not publications:
         return _not_found(request)
     data = published_result(publications[0])
+    style = number_style(unit)
     return _cached(
         render(
             request,
@@ -64,10 +65,10 @@ def unit_page(request: HttpRequest, unit_slug: str) -> HttpResponse:
             {
                 "data": data,
                 "unit": unit,
-                "number_style": number_style(unit),
+                "number_style": style,
                 "archive": publications[1:],
                 "is_latest": True,
-                "followup": _followup(unit, publications[0]),
+                "followup": _followup(unit, publications[0], style),
                 "survey_url": survey_url(unit),
             },
         )
@@ -80,6 +81,7 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
     if publication is None:
         return _not_found(request)
     data = published_result(publication)
+    style = number_style(unit)
     return _cached(
         render(
             request,
@@ -87,18 +89,18 @@ def period_page(request: HttpRequest, unit_slug: str, period_slug: str) -> HttpR
             {
                 "data": data,
                 "unit": unit,
-                "number_style": number_style(unit),
-                "followup": _followup(unit, publication),
+                "number_style": style,
+                "followup": _followup(unit, publication, style),
                 "survey_url": survey_url(unit),
             },
         )
     )
 
 
-def _followup(unit: Unit, publication: Publication):
+def _followup(unit: Unit, publication: Publication, style: str):
     from skm.plans.selectors import public_followup
 
-    return public_followup(unit, publication.period, number_style(unit))
+    return public_followup(unit, publication.period, style)
 
 
 @require_safe

@@ -445,31 +445,26 @@ def unit_trend(unit: Unit) -> list[TrendRow]:
                 result=result,
                 change=change_text(result.ikm, previous.ikm if previous else None),
                 significant=previous is not None and ikm_significant(result, previous),
-                comparable=previous is None or _both_sufficient(result, previous),
+                comparable=previous is None or comparable(result, previous),
             )
         )
     return rows
 
 
-def _both_sufficient(current: SurveyResult, previous: SurveyResult) -> bool:
-    """No change is called significant when either side rests on too few respondents
-    (skm.method.sample_sufficient; docs/cycle.md)."""
+def comparable(current: SurveyResult, previous: SurveyResult) -> bool:
+    """Whether a change may be judged at all: no change is called significant when either
+    side rests on too few respondents (skm.method.sample_sufficient; docs/cycle.md)."""
     return current.sample_sufficient and previous.sample_sufficient
 
 
 def ikm_significant(current: SurveyResult, previous: SurveyResult) -> bool:
     """The one rule for calling a change of IKM significant, on screens and in documents:
     both periods reached a sufficient sample and their 95% intervals do not overlap."""
-    return _both_sufficient(current, previous) and _intervals_apart(current.ci95, previous.ci95)
-
-
-def comparable(current: SurveyResult, previous: SurveyResult) -> bool:
-    """Whether a change may be judged at all (both samples sufficient)."""
-    return _both_sufficient(current, previous)
+    return comparable(current, previous) and _intervals_apart(current.ci95, previous.ci95)
 
 
 def element_significant(current: SurveyResult, previous: SurveyResult, code: str) -> bool:
-    if not _both_sufficient(current, previous):
+    if not comparable(current, previous):
         return False
     try:
         return _intervals_apart(current.element(code).ci95, previous.element(code).ci95)
